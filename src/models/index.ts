@@ -1,1 +1,5 @@
-export {};
+export { PretrainedConfig, type Id2Label, type Label2Id, type LabelOptions } from "./configuration.js";
+export { PreTrainedModel, type ModelInitOptions } from "./pretrained-model.js";
+export { type FromPretrainedOptions } from "./loading.js";
+export * from "./distilbert/index.js";
+export { AutoConfig, AutoModel, AutoModelForSequenceClassification, SUPPORTED_MODEL_TYPES } from "./auto.js";

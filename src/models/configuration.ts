@@ -1,0 +1,103 @@
+// What every model config shares with transformers' PretrainedConfig: the label maps
+// (id2label / label2id / numLabels), unknown keys kept as they are, and the config.json layout.
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+
+export type Id2Label = Record<string, string>;
+export type Label2Id = Record<string, number>;
+
+/** Keys a config accepts besides its own: the label maps and `num_labels` (which is not stored). */
+export interface LabelOptions {
+  id2label?: Record<string | number, string>;
+  label2id?: Record<string, number>;
+  num_labels?: number;
+}
+
+export abstract class PretrainedConfig {
+  /** config.json's `model_type`. */
+  abstract readonly model_type: string;
+  id2label!: Id2Label;
+  label2id!: Label2Id;
+  architectures?: string[];
+  /** Every other key, known or not, is an own property and is written back by `toJSON`. */
+  [key: string]: unknown;
+
+  /** Set the label maps from `id2label`, else `label2id`, else `num_labels` (default 2: LABEL_0, LABEL_1). */
+  protected setLabels(options: LabelOptions): void {
+    const { id2label, label2id, num_labels } = options;
+    if (id2label !== undefined && id2label !== null) {
+      this.id2label = normaliseId2Label(id2label);
+      this.label2id = label2id ?? Object.fromEntries(Object.entries(this.id2label).map(([id, label]) => [label, Number(id)]));
+    } else if (label2id !== undefined && label2id !== null) {
+      this.label2id = { ...label2id };
+      this.id2label = normaliseId2Label(Object.fromEntries(Object.entries(label2id).map(([label, id]) => [id, label])));
+    } else {
+      this.numLabels = num_labels ?? 2;
+    }
+  }
+
+  /** The number of labels, i.e. the classifier's outputs. Setting a different number renames them LABEL_0, LABEL_1, ... */
+  get numLabels(): number {
+    return Object.keys(this.id2label).length;
+  }
+
+  set numLabels(n: number) {
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`numLabels must be a positive integer, got ${n}.`);
+    if (this.id2label !== undefined && this.numLabels === n) return;
+    this.id2label = Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), `LABEL_${i}`]));
+    this.label2id = Object.fromEntries(Array.from({ length: n }, (_, i) => [`LABEL_${i}`, i]));
+  }
+
+  /** The config.json object: every key, sorted, as transformers writes it. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(this).sort()) {
+      const value = this[key];
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+}
+
+function normaliseId2Label(map: Record<string | number, string>): Id2Label {
+  const out: Id2Label = {};
+  for (const [id, label] of Object.entries(map)) {
+    const n = Number(id);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`id2label keys must be label ids 0, 1, ...; got "${id}".`);
+    out[String(n)] = String(label);
+  }
+  const ids = Object.keys(out).map(Number).sort((a, b) => a - b);
+  if (ids.some((id, i) => id !== i)) throw new Error(`id2label must number its labels 0 to ${ids.length - 1} without gaps; got ids ${ids.join(", ")}.`);
+  return out;
+}
+
+/** Read and parse a config.json, with errors that name the file. */
+export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf-8");
+  } catch (err) {
+    throw new Error(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}).`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`${file} must hold a JSON object.`);
+  return json as Record<string, unknown>;
+}
+
+/** Write `text` to `file` through a temporary file and a rename, so a reader never sees half of it. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}

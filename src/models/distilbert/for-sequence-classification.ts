@@ -1,0 +1,87 @@
+import * as tf from "@tensorflow/tfjs";
+import { Dropout, Linear } from "../../nn/index.js";
+import { FromPretrainedOptions, loadPretrained } from "../loading.js";
+import { ModelInitOptions } from "../pretrained-model.js";
+import { DistilBertConfig } from "./configuration.js";
+import { DistilBertModel, ForwardOptions, ModelInputs } from "./model.js";
+import { DistilBertPreTrainedModel } from "./pretrained.js";
+
+export interface SequenceClassificationInputs extends ModelInputs {
+  /** Class ids `[batch]` (single-label classification), or targets (regression, when numLabels is 1). */
+  labels?: tf.Tensor1D | number[];
+}
+
+export type SequenceClassifierOutput = {
+  logits: tf.Tensor2D;
+  /** Mean cross-entropy (mean squared error for regression), when `labels` are given. */
+  loss?: tf.Scalar;
+  lastHiddenState: tf.Tensor3D;
+  hiddenStates?: tf.Tensor3D[];
+  attentions?: tf.Tensor4D[];
+};
+
+/** Labels equal to this are left out of the loss, as PyTorch's CrossEntropyLoss(ignore_index=-100). */
+export const IGNORE_INDEX = -100;
+
+/** DistilBERT with `pre_classifier → ReLU → dropout → classifier` on the [CLS] hidden state. */
+export class DistilBertForSequenceClassification extends DistilBertPreTrainedModel {
+  readonly distilbert: DistilBertModel;
+  readonly pre_classifier: Linear;
+  readonly classifier: Linear;
+  readonly dropout: Dropout;
+
+  constructor(config: DistilBertConfig, options: ModelInitOptions = {}) {
+    super(config);
+    const problem = config.problem_type;
+    if (problem !== undefined && problem !== null && problem !== "single_label_classification" && problem !== "regression") {
+      throw new Error(`problem_type "${String(problem)}" is not supported; use "single_label_classification" or "regression" (or leave it unset).`);
+    }
+    this.distilbert = this.registerModule("distilbert", new DistilBertModel(config, { skipInit: true }));
+    this.pre_classifier = this.registerModule("pre_classifier", new Linear(config.dim, config.dim, { skipInit: true }));
+    this.classifier = this.registerModule("classifier", new Linear(config.dim, config.numLabels, { skipInit: true }));
+    this.dropout = this.registerModule("dropout", new Dropout(config.seq_classif_dropout));
+    this.initWeights(options);
+  }
+
+  /** Load from a hub repository id or a local folder; see AutoModelForSequenceClassification.fromPretrained. */
+  static fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertForSequenceClassification> {
+    return loadPretrained(DistilBertForSequenceClassification, DistilBertConfig, idOrDir, options);
+  }
+
+  /** Synchronous; usable inside tf.tidy and tf.variableGrads. The caller owns the returned tensors. */
+  forward(inputs: SequenceClassificationInputs, options: ForwardOptions = {}): SequenceClassifierOutput {
+    return tf.tidy(() => {
+      const body = this.distilbert.forward(inputs, options);
+      const [batch, , dim] = body.lastHiddenState.shape;
+      const cls = tf.reshape(tf.slice(body.lastHiddenState, [0, 0, 0], [batch, 1, dim]), [batch, dim]);
+      const pooled = this.dropout.forward(tf.relu(this.pre_classifier.forward(cls)));
+      const logits = this.classifier.forward(pooled) as tf.Tensor2D;
+      const out: SequenceClassifierOutput = { logits, ...body };
+      if (inputs.labels !== undefined) out.loss = this.computeLoss(logits, inputs.labels);
+      return out;
+    });
+  }
+
+  private computeLoss(logits: tf.Tensor2D, labels: tf.Tensor1D | number[]): tf.Scalar {
+    const [batch, numLabels] = logits.shape;
+    const n = labels instanceof tf.Tensor ? labels.shape[0] : labels.length;
+    if (n !== batch || (labels instanceof tf.Tensor && labels.rank !== 1)) {
+      throw new Error(`labels must be 1-D with one label per sequence (${batch}), got ${labels instanceof tf.Tensor ? `shape [${labels.shape}]` : `${n} labels`}.`);
+    }
+    if (this.config.problem_type === "regression" || (this.config.problem_type == null && numLabels === 1)) {
+      const target = labels instanceof tf.Tensor ? tf.cast(labels, "float32") : tf.tensor1d(labels, "float32");
+      return tf.mean(tf.square(tf.sub(tf.reshape(logits, [batch]), target))) as tf.Scalar;
+    }
+    // A class id out of range would be a zero one-hot row, i.e. silently left out: check them (a [batch] read).
+    const values = labels instanceof tf.Tensor ? Array.from(labels.dataSync()) : labels;
+    const bad = values.find((l) => !(Number.isInteger(l) && ((l >= 0 && l < numLabels) || l === IGNORE_INDEX)));
+    if (bad !== undefined) {
+      throw new Error(`label ${bad} is not a class id of this model (0 to ${numLabels - 1}): set numLabels (or id2label) to the dataset's number of classes.`);
+    }
+    const ids = labels instanceof tf.Tensor ? tf.cast(labels, "int32") : tf.tensor1d(labels, "int32");
+    // oneHot of IGNORE_INDEX is a zero row, so ignored labels add nothing; the mean is over the others.
+    const targets = tf.oneHot(ids, numLabels);
+    const picked = tf.sum(tf.mul(tf.logSoftmax(logits), targets));
+    return tf.div(tf.neg(picked), tf.sum(targets)) as tf.Scalar;
+  }
+}

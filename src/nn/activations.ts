@@ -1,0 +1,26 @@
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * The exact GELU, `x * Φ(x) = 0.5 x (1 + erf(x / √2))` (PyTorch's default, not the tanh
+ * approximation). tf.erf is a rational approximation accurate to about 1.5e-7 (cpu) / 1e-7
+ * (wasm), i.e. float32 rounding level, and has a gradient on both backends.
+ */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+}
+
+/** max(0, x). */
+export function relu(x: tf.Tensor): tf.Tensor {
+  return tf.relu(x);
+}
+
+/** The activation named `name` in a config (`"gelu"`, `"relu"`). */
+export function getActivation(name: string): (x: tf.Tensor) => tf.Tensor {
+  const fn = ACTIVATIONS[name];
+  if (fn === undefined) {
+    throw new Error(`Unknown activation "${name}"; supported: ${Object.keys(ACTIVATIONS).join(", ")}.`);
+  }
+  return fn;
+}
+
+const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = { gelu, relu };
