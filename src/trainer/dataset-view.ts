@@ -1,0 +1,107 @@
+// A dataset as the Trainer reads it: checked once (not empty, tokenized, labels in range), its
+// model columns pulled out once, then rows picked by index for each batch.
+import * as tf from "@tensorflow/tfjs";
+import type { Row } from "./data-collator.js";
+
+/** What the Trainer needs of a dataset (the library's Dataset has it). */
+export interface TrainerDataset {
+  readonly numRows: number;
+  readonly columnNames: string[];
+  column(name: string): ArrayLike<unknown>;
+}
+
+/** Columns DistilBERT's forward takes, plus the label columns the collators rename to `labels`. */
+export const MODEL_INPUT_COLUMNS = ["input_ids", "attention_mask", "labels", "label", "label_ids"];
+const LABEL_COLUMNS = ["labels", "label", "label_ids"];
+
+export class DatasetView {
+  readonly numRows: number;
+  readonly labelColumn: string | undefined;
+  private readonly columns: Record<string, ArrayLike<unknown>> = {};
+
+  /**
+   * `role` names the dataset in errors ("trainDataset", "evalDataset", ...); `numLabels` checks the
+   * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression).
+   */
+  constructor(dataset: TrainerDataset, role: string, options: { removeUnusedColumns: boolean; numLabels?: number }) {
+    if (dataset === null || typeof dataset !== "object" || typeof dataset.column !== "function" || !Array.isArray(dataset.columnNames)) {
+      throw new Error(`${role} must be a Dataset (e.g. tokenized.get("train")), got ${dataset === null ? "null" : typeof dataset}.`);
+    }
+    this.numRows = dataset.numRows;
+    if (!(this.numRows > 0)) {
+      throw new Error(`${role} is empty (0 rows): there is nothing to train or evaluate on. Check the split and any filter or select applied to it.`);
+    }
+    const names = dataset.columnNames;
+    if (!names.includes("input_ids")) {
+      throw new Error(
+        `${role} has no "input_ids" column (columns: ${names.join(", ") || "none"}). Tokenize it first, e.g. ` +
+          `dataset.map((b) => tokenizer(b.text, { maxLength: 60, padding: "max_length", truncation: true }), { batched: true }).`,
+      );
+    }
+    const keep = options.removeUnusedColumns ? names.filter((n) => MODEL_INPUT_COLUMNS.includes(n)) : names;
+    for (const name of keep) {
+      const col = dataset.column(name);
+      // A dataset formatted "tf" hands out tensors; rows are picked from plain values.
+      if (col instanceof tf.Tensor) {
+        this.columns[name] = col.arraySync() as unknown[];
+        col.dispose();
+      } else {
+        this.columns[name] = col;
+      }
+    }
+    this.labelColumn = LABEL_COLUMNS.find((n) => n in this.columns);
+    if (this.labelColumn !== undefined && options.numLabels !== undefined) this.checkLabels(role, options.numLabels);
+  }
+
+  get hasLabels(): boolean {
+    return this.labelColumn !== undefined;
+  }
+
+  /** The label of every row (throws if there is no label column). */
+  labels(): number[] {
+    if (this.labelColumn === undefined) throw new Error("This dataset has no label column.");
+    return Array.from(this.columns[this.labelColumn] as ArrayLike<number>);
+  }
+
+  /** Length of each row: the `length` column if asked and present, else the attention mask's sum or the ids' count. */
+  lengths(lengthColumn?: string): number[] {
+    if (lengthColumn && lengthColumn in this.columns) return Array.from(this.columns[lengthColumn] as ArrayLike<number>);
+    const mask = this.columns.attention_mask as ArrayLike<ArrayLike<number>> | undefined;
+    const ids = this.columns.input_ids as ArrayLike<ArrayLike<number>>;
+    return Array.from({ length: this.numRows }, (_, i) => {
+      if (!mask) return ids[i].length;
+      let s = 0;
+      const m = mask[i];
+      for (let j = 0; j < m.length; j++) s += m[j];
+      return s;
+    });
+  }
+
+  /** Rows `indices` as objects (typed arrays turned into plain arrays, as a collator may pad them). */
+  rows(indices: number[]): Row[] {
+    const entries = Object.entries(this.columns);
+    return indices.map((i) => {
+      const row: Row = {};
+      for (const [name, col] of entries) {
+        const v = col[i];
+        row[name] = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
+      }
+      return row;
+    });
+  }
+
+  private checkLabels(role: string, numLabels: number): void {
+    if (numLabels <= 1) return;
+    const col = this.columns[this.labelColumn!];
+    for (let i = 0; i < this.numRows; i++) {
+      const l = col[i];
+      if (l === -100) continue;
+      if (typeof l !== "number" || !Number.isInteger(l) || l < 0 || l >= numLabels) {
+        throw new Error(
+          `${role}: the "${this.labelColumn}" of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+            `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { run as train } from "../src/cli/train.js";
+import { run as evaluate } from "../src/cli/evaluate.js";
+import { startLocalHub } from "./helpers/local-hub.js";
+import { TINY_MODEL_DIR } from "./helpers/paths.js";
+
+let hub: { url: string; close(): Promise<void> };
+let home: string;
+const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+
+before(async () => {
+  hub = await startLocalHub();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "tt-cli-train-"));
+  process.env.HF_ENDPOINT = hub.url;
+  process.env.HF_HOME = home;
+  delete process.env.HF_HUB_CACHE;
+});
+
+after(async () => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  await hub.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** Run a command in-process, capturing what it writes as text to stdout and stderr (node:test's own binary writes pass). */
+async function capture(fn: () => Promise<number | void>): Promise<{ code: number | void; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const streams = [
+    [process.stdout, out],
+    [process.stderr, err],
+  ] as const;
+  const originals = streams.map(([s]) => s.write);
+  streams.forEach(([stream, sink], i) => {
+    stream.write = function (this: unknown, chunk: string | Uint8Array, ...rest: unknown[]) {
+      if (typeof chunk !== "string") return (originals[i] as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
+      sink.push(chunk);
+      return true;
+    } as typeof stream.write;
+  });
+  try {
+    const code = await fn();
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    streams.forEach(([stream], i) => (stream.write = originals[i]));
+  }
+}
+
+test("train on tweet_eval emotion through the hub, save the model + tokenizer, then evaluate it", async () => {
+  const outputDir = path.join(home, "emotion-model");
+  const trained = await capture(() =>
+    train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--max-length", "16", "--batch-size", "32",
+      "--eval-batch-size", "256", "--max-steps", "12", "--lr", "3e-3", "--output-dir", outputDir, "--seed", "7"]),
+  );
+  assert.equal(trained.code, 0);
+  const metrics = JSON.parse(trained.stdout.trim()) as Record<string, number | string>;
+  for (const key of ["train_runtime", "train_samples_per_second", "train_loss", "epoch", "test_loss", "test_accuracy", "test_f1", "test_runtime"]) {
+    assert.equal(typeof metrics[key], "number", key);
+  }
+  assert.equal(metrics.output_dir, outputDir);
+  assert.match(trained.stderr, /\{'eval_loss': [\d.]+, 'eval_accuracy': [\d.]+, 'eval_f1': [\d.]+, 'eval_runtime'/, "progress lines on stderr");
+  for (const f of ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "training_args.json", "checkpoint-12"]) {
+    assert.ok(fs.existsSync(path.join(outputDir, f)), f);
+  }
+  const config = JSON.parse(fs.readFileSync(path.join(outputDir, "config.json"), "utf8"));
+  assert.deepEqual(config.id2label, { "0": "anger", "1": "joy", "2": "optimism", "3": "sadness" });
+
+  const evaluated = await capture(() => evaluate(["--model", outputDir, "--dataset", "tweet_eval", "--config", "emotion", "--split", "test", "--max-length", "16"]));
+  assert.equal(evaluated.code, 0);
+  const result = JSON.parse(evaluated.stdout.trim()) as Record<string, number>;
+  assert.deepEqual(Object.keys(result), ["eval_loss", "eval_accuracy", "eval_f1", "eval_runtime", "eval_samples_per_second", "eval_steps_per_second"]);
+  assert.equal(result.eval_accuracy, metrics.test_accuracy, "the saved model is the one train evaluated");
+  assert.ok(Math.abs(result.eval_loss - (metrics.test_loss as number)) < 1e-6);
+});
+
+test("CLI errors say what to do", async () => {
+  await assert.rejects(train(["--dataset", "tweet_eval"]), /--model is required/);
+  await assert.rejects(train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--batch-size", "0"]), /--batch-size must be a positive integer, got "0"/);
+  await assert.rejects(
+    evaluate(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--split", "dev"]),
+    /No split "dev"; this dataset has: .*test/,
+  );
+  await assert.rejects(
+    evaluate(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "stance_climate"]),
+    /has 4 labels but tweet_eval stance_climate has 3/,
+  );
+});
