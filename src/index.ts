@@ -9,3 +9,4 @@ export * from "./models/index.js";
 export * from "./metrics/index.js";
 export * from "./trainer/index.js";
 export * from "./display/index.js";
+export * from "./exercise/index.js";

@@ -1,0 +1,44 @@
+// `npm start`: registers the tslab kernel inside the project and opens the notebooks in JupyterLab
+// when it is installed, else in the classic Notebook (Debian's `jupyter-notebook`).
+// Extra arguments go to Jupyter, e.g. `npm start -- --port 8890 --no-browser`.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawn, spawnSync } = require("node:child_process");
+const { registerKernel, jupyterEnv, python, REPO } = require("./register-kernel.js");
+
+function hasModule(py, name) {
+  return spawnSync(py, ["-c", `import ${name}`], { stdio: "ignore" }).status === 0;
+}
+
+function main() {
+  if (!fs.existsSync(path.join(REPO, "dist", "src", "index.js"))) {
+    console.error("The library is not built yet: run `npm run build` (or `npm install`) first.");
+    return 1;
+  }
+  try {
+    registerKernel();
+  } catch (e) {
+    console.error(e.message);
+    return 1;
+  }
+  const py = python();
+  const app = hasModule(py, "jupyterlab") ? "jupyterlab" : hasModule(py, "notebook") ? "notebook" : undefined;
+  if (!app) {
+    console.error(`Neither JupyterLab nor the Notebook is installed for ${py}: \`apt-get install jupyter-notebook\` or \`pip install jupyterlab\`.`);
+    return 1;
+  }
+  const notebooks = path.join(REPO, "notebooks");
+  console.log(`Opening ${notebooks} with ${app === "jupyterlab" ? "JupyterLab" : "the Notebook"} (kernel: TypeScript / tslab)`);
+  const child = spawn(py, ["-m", app, `--notebook-dir=${notebooks}`, ...process.argv.slice(2)], {
+    cwd: notebooks,
+    env: jupyterEnv(),
+    stdio: "inherit",
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+  return undefined;
+}
+
+const code = main();
+if (code !== undefined) process.exit(code);

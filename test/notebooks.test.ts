@@ -1,0 +1,92 @@
+// Every notebook, unmodified, executed top to bottom with the tslab kernel against a local hub where
+// distilbert-base-uncased is a tiny random DistilBERT (the quick-mode switch stays on, as in the
+// workshop). Executed notebooks are saved under test-output/notebooks/.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { serveHub, type HubServer } from "../src/index.js";
+import { buildTinyHub, TINY_DIM } from "./helpers/notebook-hub.js";
+import { cellText, runNotebook, text, type Notebook, type Output } from "./helpers/notebook-run.js";
+import { REPO_ROOT } from "./helpers/paths.js";
+
+export const NOTEBOOKS = [
+  { file: "notebooks/es/01-clasificando-tweets.ipynb", lang: "es", solved: false },
+  { file: "notebooks/es/01-clasificando-tweets.solucion.ipynb", lang: "es", solved: true },
+  { file: "notebooks/en/01-classifying-tweets.ipynb", lang: "en", solved: false },
+  { file: "notebooks/en/01-classifying-tweets.solution.ipynb", lang: "en", solved: true },
+] as const;
+
+export const OUTPUT_DIR = path.join(REPO_ROOT, "test-output", "notebooks");
+
+const outputs = (nb: Notebook): Output[] => nb.cells.flatMap((c) => c.outputs ?? []);
+const htmlOf = (o: Output) => text(o.data?.["text/html"] as string | string[] | undefined);
+const plotlyFigures = (nb: Notebook) =>
+  outputs(nb)
+    .map((o) => o.data?.["application/vnd.plotly.v1+json"])
+    .filter((f): f is { data: Array<Record<string, unknown>>; layout: Record<string, unknown> } => f !== undefined);
+const cellsWith = (nb: Notebook, needle: string) => nb.cells.filter((c) => c.cell_type === "code" && text(c.source).includes(needle));
+
+// Two at a time (CI has 2 cores); each kernel works in its own folder (checkpoints), the hub cache is shared.
+describe("notebooks run top to bottom", { concurrency: 2 }, () => {
+  let tmp: string;
+  let hub: HubServer;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-notebooks-"));
+    hub = await serveHub(await buildTinyHub(path.join(tmp, "hub")));
+    env = { HF_ENDPOINT: hub.url, HF_HOME: path.join(tmp, "hf-home"), HF_HUB_OFFLINE: "" };
+  });
+
+  after(async () => {
+    await hub?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const spec of NOTEBOOKS) {
+    test(spec.file, async () => {
+      const outPath = path.join(OUTPUT_DIR, spec.lang, path.basename(spec.file));
+      const { notebook: nb, failure, seconds } = await runNotebook(path.join(REPO_ROOT, spec.file), outPath, { env });
+      console.log(`# ${spec.file}: ${seconds.toFixed(1)} s`);
+      if (failure) {
+        assert.fail(`cell ${failure.index} failed:\n${failure.source}\n--- stderr ---\n${failure.stderr || "(nothing on stderr)"}`);
+      }
+
+      // The exercise's own outputs.
+      const all = nb.cells.map(cellText).join("\n");
+      assert.match(all, /'mor',\s*'##dor'/, "the Mordor tokens");
+      assert.match(all, /22822,\s*7983/, "the Mordor ids");
+      assert.match(all, new RegExp(`\\[\\s*1,\\s*60,\\s*${TINY_DIM}\\s*\\]`), "the [1, 60, dim] embeddings");
+
+      // Plotly: the bundle once, figures as JSON objects with an HTML fallback.
+      const bundles = outputs(nb).filter((o) => /\/\* plotly\.js [\d.]+, inlined/.test(htmlOf(o)));
+      assert.equal(bundles.length, 1, "the plotly.js bundle is inlined once");
+      const figures = plotlyFigures(nb);
+      const titles = figures.map((f) => (f.layout.title as { text: string }).text);
+      assert.ok(figures.every((f) => typeof f === "object" && Array.isArray(f.data)), "Plotly JSON is an object");
+      assert.ok(titles.some((t) => /Learning curves/.test(t)), `a learning-curve figure among ${titles}`);
+      assert.ok(figures.some((f) => f.data[0]?.type === "heatmap"), "a confusion matrix");
+      assert.ok(figures.some((f) => f.data[0]?.type === "bar"), "the label distribution");
+
+      // Tables: Danfo DataFrames and the live epoch table (one row per epoch of quick mode).
+      assert.ok(outputs(nb).some((o) => htmlOf(o).includes('class="dataframe"')), "a DataFrame table");
+      const epochTable = htmlOf(outputs(nb).find((o) => htmlOf(o).includes("tt-epoch-table"))!);
+      assert.match(epochTable, /Training Loss.*Validation Loss.*Accuracy/s);
+      assert.equal((epochTable.match(/<tr><td>/g) ?? []).length, 2, "two epochs in quick mode");
+
+      // Checkers: the empty prompts are reported, the solutions pass.
+      const stance = cellText(cellsWith(nb, spec.lang === "es" ? "comprobar.stanceClimate" : "check.stanceClimate")[0]);
+      const checks = cellsWith(nb, spec.lang === "es" ? "comprobar." : "check.").map(cellText);
+      assert.equal(checks.length, 4);
+      if (spec.solved) {
+        for (const c of checks) assert.doesNotMatch(c, /✘/, c);
+        assert.match(stance, spec.lang === "es" ? /3 clases de salida/ : /3 output classes/);
+        assert.match(stance, spec.lang === "es" ? /Exactitud en test: [\d.]+ %/ : /Test accuracy: [\d.]+ %/);
+      } else {
+        for (const c of checks) assert.match(c, spec.lang === "es" ? /✘.*todavía no tiene valor/s : /✘.*has no value yet/s, c);
+      }
+    });
+  }
+});
