@@ -44,6 +44,15 @@ export function initBackend(preferred?: string): Promise<string> {
   return next;
 }
 
+let announce = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Where the one line naming the chosen backend goes (stderr by default; notebooks show it as output). */
+export function setBackendAnnouncer(next: (line: string) => void): void {
+  announce = next;
+}
+
 /** Which backend runs, and how to get a faster one. */
 export function backendInfo(): BackendInfo {
   if (!current) throw new Error("No tfjs backend selected yet: call `await initBackend()` first.");
@@ -73,7 +82,7 @@ async function select(request: string | undefined, source: string): Promise<stri
       current = { ...(await describe(choice, reasons)), choice };
       if (!announced.has(current.description)) {
         announced.add(current.description);
-        process.stderr.write(`tfjs backend: ${current.description}${current.hint ? ` — ${current.hint}` : ""}\n`);
+        announce(`tfjs backend: ${current.description}${current.hint ? ` — ${current.hint}` : ""}`);
       }
       return current.name;
     }
@@ -138,6 +147,10 @@ async function activate(choice: BackendChoice): Promise<boolean> {
   if (!(await tf.setBackend(name))) return false;
   await tf.ready();
   if (choice === "wasm") installWasmHeapGuard(tf.backend());
+  // tfjs's cpu kernels print a banner urging tfjs-node on first use, also where it cannot install;
+  // the line announce() prints already names the backend and how to get a faster one.
+  const backend = tf.backend() as { firstUse?: boolean };
+  if (backend.firstUse) backend.firstUse = false;
   registerBatchMatMulGrad();
   return true;
 }

@@ -1,5 +1,7 @@
 // In a tslab kernel, hub downloads and `trainer.train()` draw their progress as notebook outputs,
-// the way transformers switches to its notebook views in Jupyter.
+// the way transformers switches to its notebook views in Jupyter, and the backend line is plain
+// output rather than a red stderr box.
+import { setBackendAnnouncer } from "../backend.js";
 import { setDownloadProgressFactory } from "../hub/progress.js";
 import { setDefaultProgressCallback } from "../trainer/progress.js";
 import { notebookDownloadProgress } from "./download-progress.js";
@@ -11,5 +13,6 @@ export function useNotebookProgress(): boolean {
   if (!inNotebook()) return false;
   setDownloadProgressFactory(notebookDownloadProgress);
   setDefaultProgressCallback(() => new NotebookProgressCallback());
+  setBackendAnnouncer((line) => console.log(line));
   return true;
 }
