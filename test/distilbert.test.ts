@@ -6,10 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend.js";
+import { registerNativeBackend } from "../src/accel/native-backend.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel, FLOAT32_MIN, attentionMaskBias } from "../src/models/index.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 
-const BACKENDS = ["cpu", "wasm"];
+const BACKENDS = ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
 
 interface GradStats { sum: number; l2: number; head: number[] }
 const ref = JSON.parse(fs.readFileSync(path.join(TINY_MODEL_DIR, "reference.json"), "utf-8")) as {

@@ -2,9 +2,10 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend.js";
+import { registerNativeBackend } from "../src/accel/native-backend.js";
 import { Dropout, Embedding, Generator, LayerNorm, Linear, Module, ModuleList, gelu, getActivation, manualSeed } from "../src/nn/index.js";
 
-const BACKENDS = ["cpu", "wasm"];
+const BACKENDS = ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { fastGelu } from "../kernels/fast-gelu.js";
 
 /**
  * The exact GELU, `x * Φ(x) = 0.5 x (1 + erf(x / √2))` (PyTorch's default, not the tanh
@@ -6,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
  * (wasm), i.e. float32 rounding level, and has a gradient on both backends.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+  return fastGelu(x) ?? tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
 }
 
 /** max(0, x). */

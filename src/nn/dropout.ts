@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Module } from "./module.js";
 import { Generator, getDefaultGenerator } from "./random.js";
+import { fastDropout } from "../kernels/fast-dropout.js";
 
 /** Zero each value with probability `p` and scale the rest by 1/(1-p), in training mode only. */
 export class Dropout extends Module {
@@ -11,6 +12,7 @@ export class Dropout extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return x;
-    return tf.dropout(x, this.p, undefined, (this.generator ?? getDefaultGenerator()).int32());
+    const seed = (this.generator ?? getDefaultGenerator()).int32();
+    return fastDropout(x, this.p, seed) ?? tf.dropout(x, this.p, undefined, seed); // the same mask
   }
 }

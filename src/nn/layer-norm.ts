@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Module } from "./module.js";
 import { fillConstant } from "./init.js";
+import { fastLayerNorm } from "../kernels/fast-layer-norm.js";
 
 /** Normalise over the last dimension, then scale and shift: torch.nn.LayerNorm(normalizedShape, eps). */
 export class LayerNorm extends Module {
@@ -27,6 +28,8 @@ export class LayerNorm extends Module {
     if (last !== this.normalizedShape) {
       throw new Error(`LayerNorm: the input's last dimension is ${last} but the layer normalises ${this.normalizedShape} (input shape [${x.shape}]).`);
     }
+    const fast = fastLayerNorm(x, this.weight, this.bias, this.eps); // the native backend's fused kernel
+    if (fast) return fast;
     return tf.tidy(() => {
       const axis = x.rank - 1;
       const centered = tf.sub(x, tf.mean(x, axis, true));

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { Module } from "./module.js";
+import { NATIVE_BACKEND } from "../accel/native-backend.js";
 import { LayerInitOptions, fillUniform } from "./init.js";
 
 /** `y = x W^T + b`, as torch.nn.Linear; `weight` is `[outFeatures, inFeatures]` as in PyTorch checkpoints. */
@@ -30,10 +31,16 @@ export class Linear extends Module {
     }
     return tf.tidy(() => {
       const x2d = x.reshape([-1, this.inFeatures]);
-      // An explicit transpose rather than matMul's transposeB flag: tfjs-wasm's transposed matMul is
-      // about 10x slower than a plain one, while transposing [out, in] costs one pass over it.
-      let y = tf.matMul(x2d, tf.transpose(this.weight));
-      if (this.bias) y = tf.add(y, this.bias);
+      let y: tf.Tensor;
+      if (tf.getBackend() === NATIVE_BACKEND) {
+        // BLAS reads W transposed where it lies, and adds the bias in the same call.
+        y = tf.fused.matMul({ a: x2d, b: this.weight, transposeB: true, bias: this.bias ?? undefined });
+      } else {
+        // An explicit transpose rather than matMul's transposeB flag: tfjs-wasm's transposed matMul is
+        // about 10x slower than a plain one, while transposing [out, in] costs one pass over it.
+        y = tf.matMul(x2d, tf.transpose(this.weight));
+        if (this.bias) y = tf.add(y, this.bias);
+      }
       return y.reshape([...x.shape.slice(0, -1), this.outFeatures]);
     });
   }

@@ -1,8 +1,10 @@
 // AdamW as torch.optim.AdamW computes it: decoupled weight decay p *= 1 - lr*wd, moment updates,
 // bias corrections, and eps added after the square root:
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-// The update is written with tf ops so it runs on whichever backend holds the parameters.
+// The update is written with tf ops so it runs on whichever backend holds the parameters (on the
+// native backend, one fused in-place pass instead: src/kernels/fast-adamw.ts).
 import * as tf from "@tensorflow/tfjs";
+import { fusedAdamWStep } from "../kernels/fast-adamw.js";
 
 export interface AdamWOptions {
   lr?: number;
@@ -86,6 +88,8 @@ export class AdamW implements Optimizer {
     for (const s of this.states) {
       const g = grads.get(s.name);
       if (!g) continue; // no gradient reached it: torch skips parameters whose .grad is None
+      const weightDecay = s.decay ? this.weightDecay : 0;
+      if (fusedAdamWStep(s.param, g, s.expAvg, s.expAvgSq, { lr, beta1: b1, beta2: b2, eps: this.eps, weightDecay, step: t })) continue;
       tf.tidy(() => {
         const m = tf.add(tf.mul(s.expAvg, b1), tf.mul(g, 1 - b1));
         const v = tf.add(tf.mul(s.expAvgSq, b2), tf.mul(tf.square(g), 1 - b2));

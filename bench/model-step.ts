@@ -1,0 +1,156 @@
+// One backend's figures for `npm run bench` (run in its own process, so that its peak RSS is its
+// own): a DistilBERT of the given config with random weights, a training step (forward,
+// cross-entropy, backward, AdamW update) and inference (eval mode, no gradients), samples/s.
+// Prints one JSON line on stdout.
+//   tsx bench/model-step.ts --backend native|wasm|cpu --config config.json [--batch 16 --seq 60]
+//     [--train-steps 3 --infer-steps 5 --warmup 1 --micro-batch 16 --extra-seq 30 --profile]
+import * as fs from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend, backendInfo } from "../src/backend.js";
+import { NATIVE_BACKEND, profileNativeKernels } from "../src/accel/native-backend.js";
+import { DistilBertConfig } from "../src/models/distilbert/configuration.js";
+import { DistilBertForSequenceClassification } from "../src/models/distilbert/for-sequence-classification.js";
+import { AdamW } from "../src/trainer/adamw.js";
+import { clipGradNorm } from "../src/trainer/clip-grad-norm.js";
+import { argValue, flag } from "./args.js";
+
+async function main(): Promise<void> {
+  const backend = argValue("--backend", "native");
+  const configPath = argValue("--config", "");
+  const batch = Number(argValue("--batch", "16"));
+  const seq = Number(argValue("--seq", "60"));
+  const trainSteps = Number(argValue("--train-steps", "3"));
+  const inferSteps = Number(argValue("--infer-steps", "5"));
+  const warmup = Number(argValue("--warmup", "1"));
+  const microBatch = Number(argValue("--micro-batch", String(batch)));
+  const numLabels = 4;
+
+  await initBackend(backend);
+  const description = backendInfo().description;
+
+  const config = DistilBertConfig.fromJSON({ ...JSON.parse(fs.readFileSync(configPath, "utf8")), num_labels: numLabels });
+  const model = new DistilBertForSequenceClassification(config, { seed: 0 });
+  const params = model.namedParameters().filter(([, v]) => v.trainable);
+  const nameOf = new Map(params.map(([n, v]) => [v.name, n]));
+  const optimizer = new AdamW(params, { lr: 5e-5, weightDecay: 0 });
+
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const makeInputs = (seqLength: number) => {
+    const ids = Array.from({ length: batch }, () => Array.from({ length: seqLength }, () => 1 + Math.floor(rand() * (config.vocab_size - 1))));
+    const labels = Array.from({ length: batch }, () => Math.floor(rand() * numLabels));
+    const slices = Array.from({ length: Math.ceil(batch / microBatch) }, (_, i) => [i * microBatch, Math.min(batch, (i + 1) * microBatch)]);
+    return slices.map(([a, b]) => ({
+      input_ids: tf.tensor2d(ids.slice(a, b), undefined, "int32"),
+      attention_mask: tf.ones([b - a, seqLength], "int32") as tf.Tensor2D,
+      labels: tf.tensor1d(labels.slice(a, b), "int32"),
+    }));
+  };
+  let inputs = makeInputs(seq);
+
+  const optimizerTimes: number[] = [];
+  const trainStep = () => {
+    model.train();
+    let total: Map<string, tf.Tensor> | undefined;
+    for (const inp of inputs) {
+      const scale = inp.labels.shape[0] / batch;
+      const { value, grads } = tf.variableGrads(() => tf.mul(model.forward(inp).loss!, scale) as tf.Scalar, params.map(([, v]) => v));
+      value.dispose();
+      if (!total) {
+        total = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
+      } else {
+        for (const [k, g] of Object.entries(grads)) {
+          const name = nameOf.get(k)!;
+          const sum = tf.add(total.get(name)!, g);
+          total.get(name)!.dispose();
+          g.dispose();
+          total.set(name, sum);
+        }
+      }
+    }
+    const t0 = performance.now();
+    optimizer.step(total!, 5e-5);
+    optimizerTimes.push((performance.now() - t0) / 1000);
+    for (const g of total!.values()) g.dispose();
+  };
+  const inferStep = () => {
+    model.eval();
+    tf.tidy(() => {
+      for (const inp of inputs) model.forward({ input_ids: inp.input_ids, attention_mask: inp.attention_mask }).logits.dataSync();
+    });
+  };
+  const times = (fn: () => void, steps: number) => {
+    for (let i = 0; i < warmup; i++) fn();
+    const out: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      fn();
+      out.push((performance.now() - t0) / 1000);
+    }
+    return out;
+  };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  const profile = flag("--profile") && backend === NATIVE_BACKEND;
+  const trainTimes = times(trainStep, trainSteps);
+  const trainS = mean(trainTimes);
+  let trainProfile: [string, { calls: number; ms: number }][] = [];
+  if (profile) {
+    profileNativeKernels(true);
+    trainStep();
+    trainProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
+  }
+  const inferTimes = inferSteps > 0 ? times(inferStep, inferSteps) : [];
+  const inferS = inferSteps > 0 ? mean(inferTimes) : NaN;
+  let inferProfile: [string, { calls: number; ms: number }][] = [];
+  if (profile && inferSteps > 0) {
+    profileNativeKernels(true);
+    inferStep();
+    inferProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
+  }
+  // The Trainer also clips gradients (maxGradNorm 1.0 by default): its cost, measured apart
+  // (the PyTorch baseline's step does not clip either).
+  let clipS = NaN;
+  {
+    const { value, grads } = tf.variableGrads(() => model.forward(inputs[0]).loss!, params.map(([, v]) => v));
+    value.dispose();
+    const named = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
+    const t0 = performance.now();
+    const clipped = clipGradNorm(named, 1.0);
+    clipS = (performance.now() - t0) / 1000;
+    for (const g of clipped.grads.values()) g.dispose();
+    for (const g of named.values()) g.dispose();
+  }
+
+  // Step time at a shorter sequence length (dynamic padding's projection: time = a + b * length).
+  const extraSeq = Number(argValue("--extra-seq", "0"));
+  let extra: { seq: number; train_step_s: number } | undefined;
+  if (extraSeq > 0) {
+    inputs = makeInputs(extraSeq);
+    extra = { seq: extraSeq, train_step_s: Math.min(...times(trainStep, Math.max(1, trainSteps - 1))) };
+  }
+  process.stdout.write(JSON.stringify({
+    backend,
+    description,
+    params: params.reduce((n, [, v]) => n + v.size, 0),
+    batch,
+    seq,
+    microBatch,
+    train_times: trainTimes,
+    infer_times: inferTimes,
+    optimizer_s: Math.min(...optimizerTimes),
+    clip_s: clipS,
+    train_step_s: trainS,
+    train_samples_per_s: batch / trainS,
+    infer_batch_s: inferS,
+    infer_samples_per_s: batch / inferS,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    ...(extra ? { extra } : {}),
+    ...(profile ? { train_profile: trainProfile.slice(0, 25), infer_profile: inferProfile.slice(0, 15) } : {}),
+  }) + "\n");
+}
+
+main().catch((e) => {
+  process.stdout.write(JSON.stringify({ error: String((e as Error).stack ?? e) }) + "\n");
+  process.exitCode = 1;
+});

@@ -1,0 +1,240 @@
+// `npm run bench`: tweet-transformers against PyTorch on this machine, in one run.
+//
+// - tokenization of the exercise's training split (3,257 tweets);
+// - a DistilBERT of distilbert-base-uncased's shape (random weights), batch 16, sequence 60:
+//   training step (forward, backward, AdamW) and inference, samples/s and peak RSS, on each
+//   backend present (each in its own process);
+// - the baseline, measured in the same run: bench/pytorch_distilbert.py on Debian's PyTorch;
+// - ratios TS/PyTorch, and the projected wall time of the exercise (5 epochs) with padding to 60,
+//   dynamic padding, and dynamic padding with groupByLength.
+//
+// Flags: --quick (fewer steps, one round), --rounds N (default 2), --backends native,wasm (default:
+//   every one present but cpu),
+//   --with-cpu, --no-pytorch,
+//   --profile (per-kernel times on the native backend), --json FILE (write all figures).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { argValue, flag } from "./args.js";
+
+const ROOT = path.resolve(__dirname, "..");
+const SHARED = process.env.TT_SHARED_DIR ?? path.resolve(ROOT, "..", "shared");
+const HUB = path.join(SHARED, "hub");
+const CONFIG = path.join(HUB, "distilbert", "distilbert-base-uncased", "config.json");
+const PYTHON = "/usr/bin/python3";
+const BATCH = 16, SEQ = 60, EPOCHS = 5, EVAL_BATCH = 8;
+const quick = flag("--quick");
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 3600): Json {
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 << 20 });
+  const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  if (!line) return { error: `${path.basename(cmd)} ${args.slice(0, 2).join(" ")}: no result (${r.error?.message ?? `exit ${r.status}`}) ${(r.stderr ?? "").slice(-800)}` };
+  return JSON.parse(line) as Json;
+}
+
+const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function tokenizeBench(): Json {
+  return runJson(tsx, [path.join("bench", "tokenize.ts"), "--hub", HUB, "--repeats", quick ? "3" : "5"]);
+}
+
+function backendBench(backend: string): Json {
+  const steps = backend === "native" ? (quick ? ["2", "3"] : ["3", "5"]) : backend === "wasm" ? ["1", "2"] : ["1", "1"];
+  const args = [path.join("bench", "model-step.ts"), "--backend", backend, "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
+    "--train-steps", steps[0], "--infer-steps", steps[1]];
+  // The wasm heap (4 GiB) holds a step only in micro-batches of 8 (gradients summed: same work).
+  if (backend === "wasm") args.push("--micro-batch", "8");
+  if (backend === "native") args.push("--extra-seq", "30");
+  if (flag("--profile")) args.push("--profile");
+  return runJson(tsx, args);
+}
+
+/** Which OpenBLAS kernels a fresh process picks with this environment ("" when no OpenBLAS). */
+function openblasCore(env: NodeJS.ProcessEnv): string {
+  const r = spawnSync(PYTHON, ["-c", "import ctypes; ctypes.CDLL('libblas.so.3')"], { env: { ...env, OPENBLAS_VERBOSE: "2" }, encoding: "utf8" });
+  return /Core: (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? "";
+}
+
+function cpuFlags(): string {
+  try {
+    return /^flags\s*:(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function pytorchBench(): Json {
+  if (!fs.existsSync(PYTHON)) return { error: `${PYTHON} not found: apt-get install python3 python3-torch libopenblas0-pthread` };
+  const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) return { error: "PyTorch is missing: apt-get install python3-torch libopenblas0-pthread (the bench installs nothing)" };
+  // These machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which slow OpenBLAS: unset for the
+  // baseline's command only.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const notes: string[] = [];
+  const core = openblasCore(env);
+  // OpenBLAS 0.3.21 does not know recent Xeons and falls back to its SSE3 (Prescott) kernels:
+  // give the baseline the AVX-512 ones the CPU has, so that it is the strongest PyTorch here.
+  if (core === "Prescott" && /\bavx512f\b/.test(cpuFlags())) {
+    env.OPENBLAS_CORETYPE = "SkylakeX";
+    notes.push("OpenBLAS autodetection picked Prescott (SSE3) on this AVX-512 CPU; baseline run with OPENBLAS_CORETYPE=SkylakeX");
+  }
+  const steps = quick ? ["2", "3"] : ["3", "5"];
+  const r = runJson(PYTHON, [path.join("bench", "pytorch_distilbert.py"), "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
+    "--threads", "2", "--train-steps", steps[0], "--infer-steps", steps[1]], env);
+  if (r.blas === "reference") notes.push("PyTorch runs on the reference BLAS (slow): apt-get install libopenblas0-pthread");
+  return { ...r, openblas_core: env.OPENBLAS_CORETYPE ?? core, notes };
+}
+
+/** One result from several runs of one bench: the best step times, the highest peak RSS. */
+function best(runs: Json[]): Json {
+  const ok = runs.filter((r) => !r.error);
+  if (ok.length === 0) return runs[0] ?? { error: "not run" };
+  const min = (key: string) => Math.min(...ok.flatMap((r) => r[key] as number[]));
+  const out: Json = { ...ok[ok.length - 1], runs: ok.length };
+  out.train_step_s = min("train_times");
+  out.infer_batch_s = min("infer_times");
+  out.train_samples_per_s = out.batch / out.train_step_s;
+  out.infer_samples_per_s = out.batch / out.infer_batch_s;
+  out.peak_rss_mb = Math.max(...ok.map((r) => r.peak_rss_mb));
+  const extras = ok.filter((r) => r.extra);
+  if (extras.length) out.extra = { seq: extras[0].extra.seq, train_step_s: Math.min(...extras.map((r) => r.extra.train_step_s)) };
+  if (ok.every((r) => r.optimizer_s !== undefined)) out.optimizer_s = Math.min(...ok.map((r) => r.optimizer_s));
+  if (ok.every((r) => Number.isFinite(r.clip_s))) out.clip_s = Math.min(...ok.map((r) => r.clip_s));
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  out.train_step_median_s = med(ok.flatMap((r) => r.train_times));
+  out.infer_batch_median_s = med(ok.flatMap((r) => r.infer_times));
+  return out;
+}
+
+/** Batches' padded lengths for one epoch: "max" (all 60), "dynamic" (longest in batch, shuffled), "grouped" (groupByLength). */
+function paddedLengths(lengths: number[], mode: "max" | "dynamic" | "grouped", batch: number, seed: number): number[] {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const order = lengths.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  if (mode === "grouped") {
+    // As transformers' LengthGroupedSampler: megabatches of 50 batches, each sorted by length.
+    const mega = 50 * batch;
+    for (let i = 0; i < order.length; i += mega) {
+      const part = order.slice(i, i + mega).sort((a, b) => lengths[b] - lengths[a]);
+      order.splice(i, part.length, ...part);
+    }
+  }
+  const out: number[] = [];
+  for (let i = 0; i < order.length; i += batch) {
+    const rows = order.slice(i, i + batch);
+    out.push(mode === "max" ? SEQ : Math.max(...rows.map((r) => lengths[r])));
+  }
+  return out;
+}
+
+/** Projected seconds of the exercise: EPOCHS epochs of training steps plus an evaluation per epoch. */
+function projectExercise(m: Json, tok: Json, mode: "max" | "dynamic" | "grouped"): number | undefined {
+  if (!tok.lengths) return undefined;
+  // Training step time as a + b * length: a, the optimizer update (the same at any length), b
+  // from the step at 60; the step measured at a shorter length checks the model (printed).
+  const a = Math.min(m.optimizer_s ?? 0, m.train_step_s) + (Number.isFinite(m.clip_s) ? m.clip_s : 0);
+  const b = (m.train_step_s - Math.min(m.optimizer_s ?? 0, m.train_step_s)) / SEQ;
+  // Inference: proportional to tokens (a batch of 16 at 60 measured).
+  const perToken = m.infer_batch_s / (BATCH * SEQ);
+  let total = 0;
+  for (let e = 0; e < EPOCHS; e++) {
+    for (const len of paddedLengths(tok.lengths, mode, BATCH, 1 + e)) total += (a + b * len);
+    const evalLens = paddedLengths(tok.validation_lengths, mode === "max" ? "max" : "dynamic", EVAL_BATCH, 99);
+    total += evalLens.reduce((t, len) => t + perToken * EVAL_BATCH * len, 0);
+  }
+  return total;
+}
+
+const fmt = (x: unknown, d = 2) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(d) : "n/a");
+const hms = (s: number | undefined) => (s === undefined ? "n/a" : `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`);
+
+function main(): void {
+  const started = new Date();
+  const results: Json = { date: started.toISOString(), machine: machine() };
+  console.log(`tweet-transformers bench — ${results.date}\n${results.machine}\n`);
+
+  const tok = tokenizeBench();
+  results.tokenize = { ...tok, lengths: undefined, validation_lengths: undefined };
+  console.log(tok.error ? `tokenization: ${tok.error}` : `tokenization of the ${tok.texts} training tweets (maxLength 60, padding): ${fmt(tok.tokenize_s, 3)} s (target < 0.5 s)`);
+
+  const wanted = argValue("--backends", "native,wasm").split(",").filter(Boolean);
+  if (flag("--with-cpu")) wanted.push("cpu");
+  // The machine may be shared: PyTorch and the fast backend take turns for `rounds` rounds, and
+  // each figure is the best step seen (the least disturbed); the slow backends run once.
+  const rounds = Number(argValue("--rounds", quick ? "1" : "2"));
+  const torchRuns: Json[] = [];
+  const backendRuns: Record<string, Json[]> = Object.fromEntries(wanted.map((b) => [b, []]));
+  for (let r = 0; r < rounds; r++) {
+    if (!flag("--no-pytorch")) torchRuns.push(pytorchBench());
+    for (const b of wanted) if (r === 0 || b === "native") backendRuns[b].push(backendBench(b));
+  }
+  const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : best(torchRuns);
+  const runs: Json = Object.fromEntries(wanted.map((b) => [b, best(backendRuns[b])]));
+  results.pytorch = torch;
+  results.backends = runs;
+  if (!flag("--with-cpu")) console.log("(the pure-JS cpu backend is skipped, 0.07 samples/s: --with-cpu to include it)");
+
+  console.log(`\nDistilBERT (${CONFIG.split(path.sep).slice(-2, -1)[0]} shape, random weights), batch ${BATCH}, sequence ${SEQ}`);
+  console.log(`(best step of ${rounds} round${rounds === 1 ? "" : "s"}; median step in brackets)`);
+  console.log(`${"".padEnd(52)}${"train samples/s".padStart(20)}${"infer samples/s".padStart(20)}${"peak RSS".padStart(10)}`);
+  const row = (name: string, r: Json) =>
+    console.log(r.error ? `${name.padEnd(52)}${String(r.error).split("\n")[0].slice(0, 160)}` :
+      `${name.padEnd(52)}${`${fmt(r.train_samples_per_s)} (${fmt(r.batch / r.train_step_median_s)})`.padStart(20)}` +
+      `${`${fmt(r.infer_samples_per_s)} (${fmt(r.batch / r.infer_batch_median_s)})`.padStart(20)}${`${fmt(r.peak_rss_mb / 1024)} GB`.padStart(10)}`);
+  row(`PyTorch ${torch.torch ?? ""} (${torch.blas ?? "?"} ${torch.openblas_core ?? ""}, ${torch.threads ?? "?"} threads)`, torch);
+  for (const b of wanted) row(`TS ${runs[b].description ?? b}`, runs[b]);
+  for (const n of torch.notes ?? []) console.log(`  note: ${n}`);
+
+  const ok = wanted.map((b) => [b, runs[b]] as [string, Json]).filter(([, r]) => !r.error);
+  const fastest = ok.sort((x, y) => y[1].train_samples_per_s - x[1].train_samples_per_s)[0];
+  if (fastest && !torch.error) {
+    const [name, r] = fastest;
+    const train = r.train_samples_per_s / torch.train_samples_per_s, infer = r.infer_samples_per_s / torch.infer_samples_per_s;
+    results.ratios = { backend: name, train, infer };
+    console.log(`\nratio TS(${name})/PyTorch: training ${fmt(train)}x, inference ${fmt(infer)}x (target >= 1.0x); ` +
+      `peak RSS ${fmt(r.peak_rss_mb / 1024)} GB (target <= 3 GB)`);
+    for (const [b, o] of ok) if (b !== name) console.log(`ratio TS(${b})/PyTorch: training ${fmt(o.train_samples_per_s / torch.train_samples_per_s)}x, inference ${fmt(o.infer_samples_per_s / torch.infer_samples_per_s)}x`);
+  }
+  if (fastest && !tok.error) {
+    const [name, r] = fastest;
+    const p = { max: projectExercise(r, tok, "max"), dynamic: projectExercise(r, tok, "dynamic"), grouped: projectExercise(r, tok, "grouped") };
+    results.exercise = { backend: name, ...p };
+    const mean = tok.lengths.reduce((a: number, b: number) => a + b, 0) / tok.lengths.length;
+    console.log(`\nthe exercise (${EPOCHS} epochs, batch ${BATCH}, gradient clipping ${fmt(r.clip_s)} s a step, eval per epoch; ` +
+      `tweets average ${fmt(mean, 1)} tokens), projected on ${name}:`);
+    console.log(`  padding to 60 (the notebook's default): ${hms(p.max)}`);
+    console.log(`  dynamic padding:                        ${hms(p.dynamic)}`);
+    console.log(`  dynamic padding + groupByLength:        ${hms(p.grouped)}`);
+    if (r.extra) {
+      const predicted = r.optimizer_s + ((r.train_step_s - r.optimizer_s) * r.extra.seq) / SEQ;
+      console.log(`  (model: step = ${fmt(r.optimizer_s)} s optimizer + the rest in proportion to length; ` +
+        `at length ${r.extra.seq} it predicts ${fmt(predicted)} s, measured ${fmt(r.extra.train_step_s)} s)`);
+    }
+  }
+  if (flag("--profile") && runs.native?.train_profile) {
+    console.log("\nnative backend, one training step, time per kernel (ms):");
+    for (const [k, v] of runs.native.train_profile.slice(0, 15)) console.log(`  ${k.padEnd(20)}${fmt(v.ms, 0).padStart(8)}  (${v.calls} calls)`);
+  }
+  const out = argValue("--json", "");
+  if (out) {
+    fs.writeFileSync(`${out}.tmp`, JSON.stringify(results, null, 2));
+    fs.renameSync(`${out}.tmp`, out);
+  }
+  console.log(`\n(${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
+}
+
+function machine(): string {
+  const os = require("node:os") as typeof import("node:os");
+  const cpu = os.cpus()[0]?.model ?? "?";
+  return `${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 0)} GB, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`;
+}
+
+main();

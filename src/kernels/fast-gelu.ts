@@ -1,0 +1,42 @@
+// GELU as one native kernel forward and one backward (the native backend only), instead of
+// tfjs's four ops forward and about eight backward over the FFN's largest activation.
+import * as tf from "@tensorflow/tfjs";
+import { alloc, f32, NATIVE_BACKEND, registerNativeKernel } from "../accel/native-backend.js";
+import { loadNative } from "../accel/native.js";
+
+const GELU = "TTGelu";
+const GELU_GRAD = "TTGeluGrad";
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  const addon = loadNative().addon!;
+  registerNativeKernel(GELU, ({ inputs, backend }) => {
+    const x = inputs.x!;
+    const out = alloc(f32(backend, x)!.length);
+    addon.gelu(f32(backend, x)!, out);
+    return backend.makeTensorInfo([...x.shape], "float32", out);
+  });
+  registerNativeKernel(GELU_GRAD, ({ inputs, backend }) => {
+    const { x, dy } = inputs as Record<string, NonNullable<(typeof inputs)[string]>>;
+    const out = alloc(f32(backend, x)!.length);
+    addon.geluGrad(f32(backend, x)!, f32(backend, dy)!, out);
+    return backend.makeTensorInfo([...x.shape], "float32", out);
+  });
+  tf.registerGradient({
+    kernelName: GELU,
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(GELU_GRAD, { x: saved[0], dy: dy as tf.Tensor }) as tf.Tensor }),
+  });
+}
+
+/**
+ * The exact GELU, 0.5 x (1 + erf(x / √2)), as one native kernel with its gradient; null when the
+ * native backend is not the one in use (the caller then composes it from tfjs ops).
+ */
+export function fastGelu(x: tf.Tensor): tf.Tensor | null {
+  if (tf.getBackend() !== NATIVE_BACKEND || x.dtype !== "float32" || !loadNative().addon) return null;
+  register();
+  return tf.engine().runKernel(GELU, { x }) as tf.Tensor;
+}
