@@ -1,0 +1,778 @@
+# Generates the four notebooks (es/en x exercise/solution) from this one spec, so that they never drift
+# apart. Run: /usr/bin/python3 scripts/generate-notebooks.py
+import json, os, re
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+def md(es, en): return ("md", es.strip("\n"), en.strip("\n"))
+def code(es, en=None): return ("code", es.strip("\n"), (en if en is not None else es).strip("\n"))
+def prompt(es, en): return ("prompt", es.strip("\n"), en.strip("\n"))
+
+EXAMPLES = '''[
+  "I love this workshop, it is amazing!",
+  "This is so frustrating, nothing works",
+  "I hope tomorrow will be a better day",
+  "I miss my friends so much",
+]'''
+
+CELLS = [
+md('''
+# Clasificando tweets con modelos Transformers
+
+En este cuaderno vamos a **ajustar (fine-tuning) un modelo DistilBERT preentrenado** para clasificar tweets según la emoción que expresan, usando el conjunto de datos [TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval). Después repetirás el proceso tú solo con otra tarea de TweetEval: la postura sobre el cambio climático.
+
+El taller original está escrito en Python con la librería `transformers` de Hugging Face. Aquí lo hacemos en **TypeScript**, en un cuaderno Jupyter con el kernel **tslab**, con la librería `tweet-transformers`: sus funciones se llaman igual que en Python pero al estilo TypeScript (`load_dataset` → `loadDataset`, `from_pretrained` → `fromPretrained`, `num_labels` → `numLabels`...). Los datos conservan sus nombres de Python (`input_ids`, `attention_mask`, `label`, `eval_accuracy`).
+
+Pasos:
+1. Comprobar con qué hardware entrenamos.
+2. Cargar y explorar el conjunto de datos.
+3. Tokenizar los textos.
+4. Cargar el modelo preentrenado y ver sus *embeddings*.
+5. Entrenar un clasificador y evaluarlo.
+6. Clasificar textos nuevos.
+7. Ejercicios: tus propios textos, `stance_climate` y cómo mejorar el modelo.
+
+Ejecuta las celdas en orden con **Mayús + Intro**. Las celdas marcadas con ✍️ son para ti.
+''', '''
+# Classifying tweets with Transformer models
+
+In this notebook we **fine-tune a pretrained DistilBERT model** to classify tweets by the emotion they express, using the [TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval) dataset. Then you will repeat the process on your own with another TweetEval task: the stance on climate change.
+
+The original workshop is written in Python with Hugging Face's `transformers`. Here we do it in **TypeScript**, in a Jupyter notebook with the **tslab** kernel, with the `tweet-transformers` library: its functions have the Python names written the TypeScript way (`load_dataset` → `loadDataset`, `from_pretrained` → `fromPretrained`, `num_labels` → `numLabels`...). Data keeps its Python names (`input_ids`, `attention_mask`, `label`, `eval_accuracy`).
+
+Steps:
+1. Check which hardware we train on.
+2. Load and explore the dataset.
+3. Tokenize the texts.
+4. Load the pretrained model and look at its *embeddings*.
+5. Train a classifier and evaluate it.
+6. Classify new texts.
+7. Exercises: your own texts, `stance_climate`, and how to improve the model.
+
+Run the cells in order with **Shift + Enter**. Cells marked ✍️ are for you.
+'''),
+md('''
+## 1. ¿Con qué hardware entrenamos?
+
+En Python el ejercicio empieza con `!nvidia-smi` para ver si hay una GPU. Aquí los cálculos los hace **TensorFlow.js**, que puede usar varios *backends*, de más a menos rápido: `tensorflow` con GPU (paquete `@tensorflow/tfjs-node-gpu`, necesita CUDA), `tensorflow` en CPU (`@tensorflow/tfjs-node`), `native` (el de `cpu` con multiplicaciones de matrices en OpenBLAS, si el complemento nativo de este proyecto está compilado), `wasm` (WebAssembly, funciona en cualquier ordenador) o `cpu` (JavaScript puro, el más lento). `initBackend()` elige el más rápido que esté instalado y `backendInfo()` dice cuál es (`name`, `description`) y, en `hint`, cómo conseguir uno más rápido (por ejemplo `npm install @tensorflow/tfjs-node-gpu` en un ordenador con GPU NVIDIA y CUDA). Para forzar uno concreto: `initBackend("wasm")` o la variable de entorno `TT_BACKEND`.
+''', '''
+## 1. Which hardware do we train on?
+
+In Python the exercise starts with `!nvidia-smi` to look for a GPU. Here the maths runs on **TensorFlow.js**, which has several *backends*, fastest first: `tensorflow` on a GPU (package `@tensorflow/tfjs-node-gpu`, needs CUDA), `tensorflow` on the CPU (`@tensorflow/tfjs-node`), `native` (the `cpu` one with OpenBLAS matrix products, when this project's native addon is built), `wasm` (WebAssembly, works on any computer) or `cpu` (plain JavaScript, the slowest). `initBackend()` picks the fastest one installed and `backendInfo()` says which one runs (`name`, `description`) and, in `hint`, how to get a faster one (e.g. `npm install @tensorflow/tfjs-node-gpu` on a computer with an NVIDIA GPU and CUDA). To force one: `initBackend("wasm")` or the `TT_BACKEND` environment variable.
+'''),
+code('''
+import { initBackend, backendInfo } from "tweet-transformers";
+
+await initBackend();
+backendInfo()
+''', '''
+import { initBackend, backendInfo } from "tweet-transformers";
+
+await initBackend();
+backendInfo()
+'''),
+md('''
+### ⚡ Modo rápido para el taller
+
+Ajustar DistilBERT (66 millones de parámetros) con los ajustes del ejercicio original (5 épocas sobre los 3 257 tweets de entrenamiento) lleva minutos en una GPU, una media hora en la CPU de un portátil con el backend `native` y varias horas con `wasm`. Por eso este interruptor empieza activado: `RAPIDO = true` entrena con menos épocas, un subconjunto de los datos y textos algo más cortos, para que el taller quepa en una sesión. Cámbialo a `false` para reproducir el ejercicio completo.
+
+| ajustes | épocas | tweets de entrenamiento | tweets de test | `maxLength` | pasos de 16 tweets | backend `native` (2 núcleos) | backend `wasm` |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| `RAPIDO = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min hasta la sección 10; ≈ 7 min con los ejercicios | ≈ 30 min; ≈ 1 h 10 min |
+| `RAPIDO = false` (ejercicio original) | 5 | 3 257 | 1 421 | 60 | 1 020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
+
+*Calculado con `npm run bench` (DistilBERT de tamaño real, lotes de 16 tweets de 60 tokens) en una CPU de 2 núcleos: un paso de entrenamiento tarda ≈ 1,6 s con `native` y ≈ 16 s con `wasm`; un lote de evaluación, ≈ 0,4 s y ≈ 5 s. Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*
+''', '''
+### ⚡ Quick mode for the workshop
+
+Fine-tuning DistilBERT (66 million parameters) with the original exercise's settings (5 epochs over the 3,257 training tweets) takes minutes on a GPU, about half an hour on a laptop CPU with the `native` backend, and several hours with `wasm`. That is why this switch starts on: `QUICK = true` trains fewer epochs on a subset of the data with slightly shorter texts, so the workshop fits in one session. Set it to `false` to reproduce the full exercise.
+
+| settings | epochs | training tweets | test tweets | `maxLength` | steps of 16 tweets | `native` backend (2 cores) | `wasm` backend |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| `QUICK = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min up to section 10; ≈ 7 min with the exercises | ≈ 30 min; ≈ 1 h 10 min |
+| `QUICK = false` (original exercise) | 5 | 3,257 | 1,421 | 60 | 1,020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
+
+*Worked out from `npm run bench` (full-size DistilBERT, batches of 16 tweets of 60 tokens) on a 2-core CPU: a training step takes ≈ 1.6 s on `native` and ≈ 16 s on `wasm`; an evaluation batch ≈ 0.4 s and ≈ 5 s. With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*
+'''),
+code('''
+// ⚡ Interruptor del taller: true = versión rápida (portátil); false = ajustes del ejercicio original
+const RAPIDO = true;
+
+const AJUSTES = RAPIDO
+  ? { epocas: 2, filasEntrenamiento: 640, filasTest: 400, maxLength: 48 }
+  : { epocas: 5, filasEntrenamiento: Infinity, filasTest: Infinity, maxLength: 60 };
+AJUSTES
+''', '''
+// ⚡ Workshop switch: true = quick version (laptop); false = the original exercise's settings
+const QUICK = true;
+
+const SETTINGS = QUICK
+  ? { epochs: 2, trainRows: 640, testRows: 400, maxLength: 48 }
+  : { epochs: 5, trainRows: Infinity, testRows: Infinity, maxLength: 60 };
+SETTINGS
+'''),
+md('''
+## 2. El conjunto de datos: TweetEval
+
+[TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval) reúne siete tareas de clasificación de tweets. Empezamos por `emotion`: cada tweet lleva una de cuatro emociones. `loadDataset` descarga los datos del *hub* de Hugging Face (solo la primera vez; luego usa la caché) y devuelve un `DatasetDict` con tres particiones: `train`, `validation` y `test`.
+''', '''
+## 2. The dataset: TweetEval
+
+[TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval) gathers seven tweet classification tasks. We start with `emotion`: each tweet carries one of four emotions. `loadDataset` downloads the data from the Hugging Face *hub* (only the first time; then it uses the cache) and returns a `DatasetDict` with three splits: `train`, `validation` and `test`.
+'''),
+code('''
+import { loadDataset } from "tweet-transformers";
+
+const dataset = await loadDataset("tweet_eval", "emotion");
+dataset
+'''),
+md('''
+Cada ejemplo es un objeto con el texto del tweet y su etiqueta (un número). Así se ve el primero de `train`, y los diez primeros (como columnas, igual que `dataset["train"][0:10]` en Python):
+''', '''
+Each example is an object with the tweet's text and its label (a number). Here is the first one in `train`, and the first ten (as columns, like `dataset["train"][0:10]` in Python):
+'''),
+code('''
+dataset.get("train").get(0)
+'''),
+code('''
+dataset.get("train").slice(0, 10)
+'''),
+md('''
+Más cómodo como tabla (un `DataFrame` de Danfo.js), con el nombre de cada clase al lado de su número:
+''', '''
+Easier to read as a table (a Danfo.js `DataFrame`), with each class name beside its number:
+'''),
+code('''
+import { showDataset } from "tweet-transformers";
+
+showDataset(dataset.get("train"), 10);
+'''),
+md('''
+Las etiquetas son números del 0 al 3. Este diccionario traduce cada número a su emoción (son los nombres de `dataset.get("train").features.label`):
+''', '''
+Labels are numbers from 0 to 3. This dictionary maps each number to its emotion (they are the names in `dataset.get("train").features.label`):
+'''),
+code('''
+const classLabels: Record<number, string> = { 0: "anger", 1: "joy", 2: "optimism", 3: "sadness" };
+const nombresClases = Object.values(classLabels);
+console.log(dataset.get("train").features.label.toString());
+''', '''
+const classLabels: Record<number, string> = { 0: "anger", 1: "joy", 2: "optimism", 3: "sadness" };
+const classNames = Object.values(classLabels);
+console.log(dataset.get("train").features.label.toString());
+'''),
+md('''
+¿Cuántos tweets hay de cada emoción? Las clases no están equilibradas: conviene tenerlo en cuenta al leer la exactitud del modelo.
+''', '''
+How many tweets of each emotion are there? The classes are not balanced: keep it in mind when reading the model's accuracy.
+'''),
+code('''
+import { labelCounts, displayDataFrame, plotLabelDistribution } from "tweet-transformers";
+
+displayDataFrame(labelCounts(dataset.get("train")));
+plotLabelDistribution(dataset.get("train"), { title: "Tweets de entrenamiento por emoción" });
+''', '''
+import { labelCounts, displayDataFrame, plotLabelDistribution } from "tweet-transformers";
+
+displayDataFrame(labelCounts(dataset.get("train")));
+plotLabelDistribution(dataset.get("train"), { title: "Training tweets per emotion" });
+'''),
+md('''
+## 3. Tokenización
+
+Un modelo no lee letras sino números. El **tokenizador** parte el texto en *tokens* (palabras o trozos de palabra) y cambia cada uno por su número en el vocabulario. Cada modelo tiene el suyo: cargamos el de `distilbert-base-uncased` (*uncased*: pasa todo a minúsculas).
+''', '''
+## 3. Tokenization
+
+A model does not read letters but numbers. The **tokenizer** splits the text into *tokens* (words or pieces of words) and replaces each one with its number in the vocabulary. Each model has its own: we load the one of `distilbert-base-uncased` (*uncased*: it lowercases everything).
+'''),
+code('''
+import { AutoTokenizer } from "tweet-transformers";
+
+const tokenizer = await AutoTokenizer.fromPretrained("distilbert-base-uncased");
+tokenizer.tokenize("A long trip to Mordor")
+'''),
+md('''
+"Mordor" no está en el vocabulario, así que se parte en `mor` + `##dor` (`##` indica que el trozo continúa la palabra anterior). Al codificar el texto obtenemos los `input_ids`, con dos tokens especiales: `[CLS]` (101) al principio y `[SEP]` (102) al final, y la `attention_mask`, que marca con 1 los tokens reales:
+''', '''
+"Mordor" is not in the vocabulary, so it is split into `mor` + `##dor` (`##` means the piece continues the previous word). Encoding the text gives the `input_ids`, with two special tokens: `[CLS]` (101) at the start and `[SEP]` (102) at the end, and the `attention_mask`, which marks real tokens with 1:
+'''),
+code('''
+const encoding = tokenizer("A long trip to Mordor");
+encoding
+'''),
+code('''
+for (const id of encoding.input_ids) console.log(id, "→", tokenizer.decode([id]));
+'''),
+md('''
+Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48.
+''', '''
+Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48.
+'''),
+code('''
+const tokenizado = dataset.map(
+  (lote) => tokenizer(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+tokenizado
+''', '''
+const tokenized = dataset.map(
+  (batch) => tokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+tokenized
+'''),
+code('''
+showDataset(tokenizado.get("train"), 5);
+''', '''
+showDataset(tokenized.get("train"), 5);
+'''),
+md('''
+Por último pedimos que las columnas que usa el modelo se entreguen como tensores de TensorFlow.js (en Python: `set_format("torch")`):
+''', '''
+Finally we ask for the columns the model uses to come out as TensorFlow.js tensors (in Python: `set_format("torch")`):
+'''),
+code('''
+tokenizado.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+tokenizado.get("train").format
+''', '''
+tokenized.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+tokenized.get("train").format
+'''),
+md('''
+## 4. El modelo preentrenado y sus *embeddings*
+
+`AutoModel` carga DistilBERT sin cabeza de clasificación: para cada token devuelve un vector (*embedding*) que representa su significado en contexto. DistilBERT usa vectores de 768 números, así que para una frase de 60 tokens obtenemos un tensor `[1, 60, 768]` (1 frase, 60 tokens, 768 dimensiones). La primera vez se descargan los pesos (unos 270 MB).
+''', '''
+## 4. The pretrained model and its *embeddings*
+
+`AutoModel` loads DistilBERT without a classification head: for each token it returns a vector (*embedding*) that represents its meaning in context. DistilBERT uses vectors of 768 numbers, so a sentence of 60 tokens gives a tensor `[1, 60, 768]` (1 sentence, 60 tokens, 768 dimensions). The first time, the weights are downloaded (about 270 MB).
+'''),
+code('''
+import { AutoModel } from "tweet-transformers";
+
+const modeloBase = await AutoModel.fromPretrained("distilbert-base-uncased");
+const entrada = tokenizer(["A long trip to Mordor"], { maxLength: 60, padding: "max_length", truncation: true, returnTensors: "tf" });
+const { lastHiddenState } = modeloBase.forward(entrada);
+lastHiddenState.shape
+''', '''
+import { AutoModel } from "tweet-transformers";
+
+const baseModel = await AutoModel.fromPretrained("distilbert-base-uncased");
+const input = tokenizer(["A long trip to Mordor"], { maxLength: 60, padding: "max_length", truncation: true, returnTensors: "tf" });
+const { lastHiddenState } = baseModel.forward(input);
+lastHiddenState.shape
+'''),
+md('''
+## 5. Un modelo para clasificar
+
+`AutoModelForSequenceClassification` añade encima de DistilBERT una **cabeza de clasificación**: una capa que convierte el *embedding* del token `[CLS]` en una puntuación (*logit*) por clase. Esa capa es nueva (sus pesos empiezan al azar, por eso sale un aviso) y se aprende al entrenar. Le decimos cuántas clases hay con `numLabels`.
+''', '''
+## 5. A model to classify
+
+`AutoModelForSequenceClassification` puts a **classification head** on top of DistilBERT: a layer that turns the embedding of the `[CLS]` token into one score (*logit*) per class. That layer is new (its weights start random, hence the notice) and is learnt in training. We tell it how many classes there are with `numLabels`.
+'''),
+code('''
+import { AutoModelForSequenceClassification } from "tweet-transformers";
+
+const model = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 4 });
+'''),
+md('''
+## 6. Argumentos de entrenamiento
+
+`TrainingArguments` reúne los ajustes del entrenamiento. Los del ejercicio: 5 épocas (aquí `AJUSTES.epocas`), lotes de 16 tweets, evaluar y guardar un *checkpoint* al final de cada época, y quedarnos al final con el mejor modelo. Añadimos `loggingStrategy: "epoch"` para anotar la pérdida de entrenamiento en cada época (así se puede dibujar la curva de aprendizaje) y `saveTotalLimit: 2` para no llenar el disco de *checkpoints*.
+''', '''
+## 6. Training arguments
+
+`TrainingArguments` gathers the training settings. The exercise's: 5 epochs (here `SETTINGS.epochs`), batches of 16 tweets, evaluate and save a *checkpoint* at the end of every epoch, and keep the best model at the end. We add `loggingStrategy: "epoch"` to record the training loss each epoch (so the learning curve can be drawn) and `saveTotalLimit: 2` so checkpoints do not fill the disk.
+'''),
+code('''
+import { TrainingArguments } from "tweet-transformers";
+
+const trainingArgs = new TrainingArguments({
+  outputDir: "test_trainer",
+  numTrainEpochs: AJUSTES.epocas,
+  perDeviceTrainBatchSize: 16,
+  perDeviceEvalBatchSize: 16,
+  evalStrategy: "epoch",
+  saveStrategy: "epoch",
+  loggingStrategy: "epoch",
+  loadBestModelAtEnd: true,
+  saveTotalLimit: 2,
+});
+''', '''
+import { TrainingArguments } from "tweet-transformers";
+
+const trainingArgs = new TrainingArguments({
+  outputDir: "test_trainer",
+  numTrainEpochs: SETTINGS.epochs,
+  perDeviceTrainBatchSize: 16,
+  perDeviceEvalBatchSize: 16,
+  evalStrategy: "epoch",
+  saveStrategy: "epoch",
+  loggingStrategy: "epoch",
+  loadBestModelAtEnd: true,
+  saveTotalLimit: 2,
+});
+'''),
+md('''
+## 7. La métrica
+
+Para saber si el modelo aprende medimos la **exactitud** (*accuracy*): la fracción de tweets cuya clase acierta. `computeMetrics` recibe los *logits* del modelo y las etiquetas correctas; la clase predicha es la de mayor *logit* (`argmax`).
+''', '''
+## 7. The metric
+
+To know whether the model learns we measure **accuracy**: the fraction of tweets whose class it gets right. `computeMetrics` receives the model's logits and the right labels; the predicted class is the one with the highest logit (`argmax`).
+'''),
+code('''
+import { loadMetric, argmax, type EvalPrediction } from "tweet-transformers";
+
+const metric = loadMetric("accuracy");
+
+function computeMetrics({ predictions, label_ids }: EvalPrediction) {
+  return metric.compute({ predictions: argmax(predictions), references: label_ids ?? [] });
+}
+'''),
+md('''
+## 8. Entrenamiento
+
+El `Trainer` junta el modelo, los argumentos, los datos y la métrica, y hace el bucle de entrenamiento. En el modo rápido entrenamos con una muestra aleatoria de `AJUSTES.filasEntrenamiento` tweets. Mientras entrena verás una tabla con la pérdida (*loss*) de entrenamiento y de validación y la exactitud de cada época, y debajo las curvas de aprendizaje, que se actualizan al final de cada época.
+''', '''
+## 8. Training
+
+The `Trainer` brings together the model, the arguments, the data and the metric, and runs the training loop. In quick mode we train on a random sample of `SETTINGS.trainRows` tweets. While it trains you will see a table with the training and validation loss and the accuracy of each epoch, and below it the learning curves, updated at the end of every epoch.
+'''),
+code('''
+import { Trainer, range } from "tweet-transformers";
+
+const entrenamiento = tokenizado.get("train").shuffle({ seed: 42 });
+const trainer = new Trainer({
+  model: model,
+  args: trainingArgs,
+  trainDataset: entrenamiento.select(range(Math.min(AJUSTES.filasEntrenamiento, entrenamiento.numRows))),
+  evalDataset: tokenizado.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await trainer.train();
+''', '''
+import { Trainer, range } from "tweet-transformers";
+
+const training = tokenized.get("train").shuffle({ seed: 42 });
+const trainer = new Trainer({
+  model: model,
+  args: trainingArgs,
+  trainDataset: training.select(range(Math.min(SETTINGS.trainRows, training.numRows))),
+  evalDataset: tokenized.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await trainer.train();
+'''),
+md('''
+El historial del entrenamiento queda en `trainer.state.logHistory`. Como tabla, una fila por registro:
+''', '''
+The training history stays in `trainer.state.logHistory`. As a table, one row per entry:
+'''),
+code('''
+import { logHistoryDataFrame } from "tweet-transformers";
+
+displayDataFrame(logHistoryDataFrame(trainer.state.logHistory));
+'''),
+md('''
+## 9. Evaluación en test
+
+Los tweets de `test` no se han usado ni para entrenar ni para elegir el mejor modelo: dan una medida honesta de cómo funcionará con tweets nuevos.
+''', '''
+## 9. Evaluation on test
+
+The `test` tweets were used neither for training nor for picking the best model: they give an honest measure of how it will do on new tweets.
+'''),
+code('''
+const test = tokenizado.get("test").select(range(Math.min(AJUSTES.filasTest, tokenizado.get("test").numRows)));
+await trainer.evaluate(test)
+''', '''
+const test = tokenized.get("test").select(range(Math.min(SETTINGS.testRows, tokenized.get("test").numRows)));
+await trainer.evaluate(test)
+'''),
+md('''
+La **matriz de confusión** muestra en qué se equivoca: cada fila es la emoción real y cada columna la predicha; la diagonal son los aciertos.
+''', '''
+The **confusion matrix** shows where it goes wrong: each row is the true emotion and each column the predicted one; the diagonal holds the hits.
+'''),
+code('''
+import { plotConfusionMatrix } from "tweet-transformers";
+
+const prediccionesTest = await trainer.predict(test);
+plotConfusionMatrix(prediccionesTest.label_ids ?? [], argmax(prediccionesTest.predictions), nombresClases, { title: "Matriz de confusión (test)" });
+''', '''
+import { plotConfusionMatrix } from "tweet-transformers";
+
+const testPredictions = await trainer.predict(test);
+plotConfusionMatrix(testPredictions.label_ids ?? [], argmax(testPredictions.predictions), classNames, { title: "Confusion matrix (test)" });
+'''),
+md('''
+## 10. Clasificar textos nuevos
+
+Para clasificar textos que no están en el conjunto de datos los tokenizamos igual que al entrenar, se los pasamos al modelo y nos quedamos con la clase de mayor *logit*. `model.eval()` apaga el *dropout* (que solo se usa al entrenar).
+''', '''
+## 10. Classifying new texts
+
+To classify texts that are not in the dataset we tokenize them as in training, pass them to the model and keep the class with the highest logit. `model.eval()` turns dropout off (it is only used in training).
+'''),
+code('''
+const textos = ''' + EXAMPLES + ''';
+model.eval();
+const entradas = tokenizer(textos, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" });
+const logits = model.forward(entradas).logits.arraySync();
+const clases = argmax(logits);
+clases.map((clase) => classLabels[clase])
+''', '''
+const texts = ''' + EXAMPLES + ''';
+model.eval();
+const inputs = tokenizer(texts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" });
+const logits = model.forward(inputs).logits.arraySync();
+const classes = argmax(logits);
+classes.map((c) => classLabels[c])
+'''),
+md('''
+Con la probabilidad de cada clase (el *softmax* de los *logits*):
+''', '''
+With the probability of each class (the softmax of the logits):
+'''),
+code('''
+import { showPredictions } from "tweet-transformers";
+
+showPredictions(textos, logits, nombresClases);
+''', '''
+import { showPredictions } from "tweet-transformers";
+
+showPredictions(texts, logits, classNames);
+'''),
+md('''
+---
+# ✍️ Ejercicios
+
+Cada ejercicio tiene una celda vacía con `// INSERTA TU CÓDIGO AQUÍ` y, debajo, una celda de **comprobación** que te dice qué está bien y qué falta. Las variables que tienes que rellenar ya están declaradas en la celda anterior a cada ejercicio.
+
+> **Ojo con tslab:** para usar en un objeto una variable de otra celda, escribe `{ model: model }` en vez de la forma corta `{ model }` (tslab no la reconoce entre celdas y da `ReferenceError: model is not defined`).
+''', '''
+---
+# ✍️ Exercises
+
+Each exercise has an empty cell with `// INSERT YOUR CODE HERE` and, below it, a **check** cell that tells you what is right and what is missing. The variables you have to fill in are already declared in the cell before each exercise.
+
+> **tslab gotcha:** to use a variable from another cell in an object, write `{ model: model }` rather than the shorthand `{ model }` (tslab does not resolve it across cells and says `ReferenceError: model is not defined`).
+'''),
+md('''
+### ✍️ Ejercicio 1: escribe tus propios textos y prueba el modelo
+
+Escribe en `misTextos` unas cuantas frases en inglés (el modelo se entrenó con tweets en inglés) y guarda en `misPredicciones` el nombre de la emoción que predice el modelo para cada una. Pista: repite los pasos de la sección 10.
+''', '''
+### ✍️ Exercise 1: write your own texts and test the model
+
+Put a few English sentences in `myTexts` (the model was trained on English tweets) and store in `myPredictions` the name of the emotion the model predicts for each one. Hint: repeat the steps of section 10.
+'''),
+code('''
+let misTextos: string[] | undefined;
+let misPredicciones: string[] | undefined;
+''', '''
+let myTexts: string[] | undefined;
+let myPredictions: string[] | undefined;
+'''),
+prompt('''
+misTextos = [
+  "What a wonderful morning, I feel great",
+  "I can't believe they cancelled my flight again",
+  "Things will get better, I'm sure of it",
+];
+const misLogits = model.forward(tokenizer(misTextos, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+misPredicciones = argmax(misLogits).map((clase) => classLabels[clase]);
+showPredictions(misTextos, misLogits, nombresClases);
+''', '''
+myTexts = [
+  "What a wonderful morning, I feel great",
+  "I can't believe they cancelled my flight again",
+  "Things will get better, I'm sure of it",
+];
+const myLogits = model.forward(tokenizer(myTexts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+myPredictions = argmax(myLogits).map((c) => classLabels[c]);
+showPredictions(myTexts, myLogits, classNames);
+'''),
+code('''
+import { comprobar } from "tweet-transformers";
+
+await comprobar.textosPropios(misTextos, misPredicciones, nombresClases);
+''', '''
+import { check } from "tweet-transformers";
+
+await check.ownTexts(myTexts, myPredictions, classNames);
+'''),
+md('''
+### ✍️ Ejercicio 2: entrena DistilBERT en `stance_climate`
+
+TweetEval tiene otra tarea, `stance_climate`: la **postura** de un tweet sobre el cambio climático, con tres clases: `none` (ninguna), `against` (en contra) y `favor` (a favor). Repite el proceso con ella:
+
+1. Carga `loadDataset("tweet_eval", "stance_climate")`.
+2. Tokenízalo con `map` (igual que antes) y guárdalo en `climaTokenizado`.
+3. Crea un modelo nuevo con el número de clases correcto.
+4. Crea los `TrainingArguments` (usa otra carpeta de salida, p. ej. `"stance_trainer"`) y el `Trainer`, y guárdalo en `trainerClima`.
+5. Entrena y mide la exactitud en `test`.
+''', '''
+### ✍️ Exercise 2: train DistilBERT on `stance_climate`
+
+TweetEval has another task, `stance_climate`: a tweet's **stance** on climate change, with three classes: `none`, `against` and `favor`. Repeat the process with it:
+
+1. Load `loadDataset("tweet_eval", "stance_climate")`.
+2. Tokenize it with `map` (as before) and store it in `climateTokenized`.
+3. Create a new model with the right number of classes.
+4. Create the `TrainingArguments` (use another output folder, e.g. `"stance_trainer"`) and the `Trainer`, and store it in `climateTrainer`.
+5. Train it and measure the accuracy on `test`.
+'''),
+code('''
+import type { DatasetDict } from "tweet-transformers";
+
+let climaTokenizado: DatasetDict | undefined;
+let trainerClima: Trainer | undefined;
+''', '''
+import type { DatasetDict } from "tweet-transformers";
+
+let climateTokenized: DatasetDict | undefined;
+let climateTrainer: Trainer | undefined;
+'''),
+prompt('''
+const clima = await loadDataset("tweet_eval", "stance_climate");
+climaTokenizado = clima.map(
+  (lote) => tokenizer(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+climaTokenizado.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+
+const modeloClima = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
+const argumentosClima = new TrainingArguments({
+  outputDir: "stance_trainer",
+  numTrainEpochs: AJUSTES.epocas,
+  perDeviceTrainBatchSize: 16,
+  perDeviceEvalBatchSize: 16,
+  evalStrategy: "epoch",
+  saveStrategy: "epoch",
+  loggingStrategy: "epoch",
+  loadBestModelAtEnd: true,
+  saveTotalLimit: 2,
+});
+trainerClima = new Trainer({
+  model: modeloClima,
+  args: argumentosClima,
+  trainDataset: climaTokenizado.get("train"),
+  evalDataset: climaTokenizado.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await trainerClima.train();
+await trainerClima.evaluate(climaTokenizado.get("test"))
+''', '''
+const climate = await loadDataset("tweet_eval", "stance_climate");
+climateTokenized = climate.map(
+  (batch) => tokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+climateTokenized.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+
+const climateModel = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
+const climateArgs = new TrainingArguments({
+  outputDir: "stance_trainer",
+  numTrainEpochs: SETTINGS.epochs,
+  perDeviceTrainBatchSize: 16,
+  perDeviceEvalBatchSize: 16,
+  evalStrategy: "epoch",
+  saveStrategy: "epoch",
+  loggingStrategy: "epoch",
+  loadBestModelAtEnd: true,
+  saveTotalLimit: 2,
+});
+climateTrainer = new Trainer({
+  model: climateModel,
+  args: climateArgs,
+  trainDataset: climateTokenized.get("train"),
+  evalDataset: climateTokenized.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await climateTrainer.train();
+await climateTrainer.evaluate(climateTokenized.get("test"))
+'''),
+code('''
+await comprobar.stanceClimate(trainerClima, climaTokenizado);
+''', '''
+await check.stanceClimate(climateTrainer, climateTokenized);
+'''),
+md('''
+### ✍️ Ejercicio 3: prueba el modelo con tus textos a favor y en contra
+
+Escribe en `textosClima` frases a favor y en contra de las políticas contra el cambio climático, clasifícalas con el modelo del ejercicio 2 y guarda en `prediccionesClima` el nombre de la clase de cada una (`none`, `against` o `favor`). ¿Acierta?
+''', '''
+### ✍️ Exercise 3: test the model with your own texts for and against
+
+Put in `climateTexts` sentences for and against climate policy, classify them with the model of exercise 2 and store in `climatePredictions` the class name of each one (`none`, `against` or `favor`). Does it get them right?
+'''),
+code('''
+let textosClima: string[] | undefined;
+let prediccionesClima: string[] | undefined;
+''', '''
+let climateTexts: string[] | undefined;
+let climatePredictions: string[] | undefined;
+'''),
+prompt('''
+textosClima = [
+  "We need a carbon tax now, our planet cannot wait",
+  "Renewable energy creates jobs and cleaner air for everyone",
+  "Climate change is a hoax invented to raise taxes",
+  "These green policies will destroy our economy",
+];
+const nombresClima = ["none", "against", "favor"];
+modeloClima.eval();
+const logitsClima = modeloClima.forward(tokenizer(textosClima, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+prediccionesClima = argmax(logitsClima).map((clase) => nombresClima[clase]);
+showPredictions(textosClima, logitsClima, nombresClima);
+''', '''
+climateTexts = [
+  "We need a carbon tax now, our planet cannot wait",
+  "Renewable energy creates jobs and cleaner air for everyone",
+  "Climate change is a hoax invented to raise taxes",
+  "These green policies will destroy our economy",
+];
+const climateNames = ["none", "against", "favor"];
+climateModel.eval();
+const climateLogits = climateModel.forward(tokenizer(climateTexts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+climatePredictions = argmax(climateLogits).map((c) => climateNames[c]);
+showPredictions(climateTexts, climateLogits, climateNames);
+'''),
+code('''
+await comprobar.textosClima(textosClima, prediccionesClima);
+''', '''
+await check.climateTexts(climateTexts, climatePredictions);
+'''),
+md('''
+### ✍️ Ejercicio 4: mejora el modelo
+
+¿Puedes conseguir más exactitud en `test` con `stance_climate`? Entrena otro `Trainer` (guárdalo en `trainerMejorado`) cambiando algo, por ejemplo:
+- el tamaño del lote (`perDeviceTrainBatchSize`: 8, 32...),
+- la tasa de aprendizaje (`learningRate`: por defecto `5e-5`; prueba `3e-5` o `1e-4`),
+- el número de épocas,
+- otro modelo del *hub* de Hugging Face con arquitectura DistilBERT (por ejemplo `distilbert-base-cased`, que distingue mayúsculas), o uno ya ajustado con tweets.
+
+La comprobación compara su exactitud en `test` con la de `trainerClima`.
+''', '''
+### ✍️ Exercise 4: improve the model
+
+Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer` (store it in `improvedTrainer`) changing something, for example:
+- the batch size (`perDeviceTrainBatchSize`: 8, 32...),
+- the learning rate (`learningRate`: `5e-5` by default; try `3e-5` or `1e-4`),
+- the number of epochs,
+- another model from the Hugging Face *hub* with the DistilBERT architecture (e.g. `distilbert-base-cased`, which keeps capitals), or one already fine-tuned on tweets.
+
+The check compares its `test` accuracy with `climateTrainer`'s.
+'''),
+code('''
+let trainerMejorado: Trainer | undefined;
+''', '''
+let improvedTrainer: Trainer | undefined;
+'''),
+prompt('''
+if (climaTokenizado) {
+  trainerMejorado = new Trainer({
+    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
+    args: new TrainingArguments({
+      outputDir: "stance_trainer_mejorado",
+      numTrainEpochs: AJUSTES.epocas + 1,
+      perDeviceTrainBatchSize: 32,
+      perDeviceEvalBatchSize: 32,
+      learningRate: 1e-4,
+      evalStrategy: "epoch",
+      saveStrategy: "epoch",
+      loggingStrategy: "epoch",
+      loadBestModelAtEnd: true,
+      saveTotalLimit: 2,
+    }),
+    trainDataset: climaTokenizado.get("train"),
+    evalDataset: climaTokenizado.get("validation"),
+    computeMetrics: computeMetrics,
+  });
+  await trainerMejorado.train();
+}
+''', '''
+if (climateTokenized) {
+  improvedTrainer = new Trainer({
+    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
+    args: new TrainingArguments({
+      outputDir: "stance_trainer_improved",
+      numTrainEpochs: SETTINGS.epochs + 1,
+      perDeviceTrainBatchSize: 32,
+      perDeviceEvalBatchSize: 32,
+      learningRate: 1e-4,
+      evalStrategy: "epoch",
+      saveStrategy: "epoch",
+      loggingStrategy: "epoch",
+      loadBestModelAtEnd: true,
+      saveTotalLimit: 2,
+    }),
+    trainDataset: climateTokenized.get("train"),
+    evalDataset: climateTokenized.get("validation"),
+    computeMetrics: computeMetrics,
+  });
+  await improvedTrainer.train();
+}
+'''),
+code('''
+await comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado);
+''', '''
+await check.improvement(improvedTrainer, climateTrainer, climateTokenized);
+'''),
+md('''
+---
+¡Enhorabuena! Has ajustado dos modelos Transformer y los has usado para clasificar textos nuevos. Para seguir: prueba otras tareas de TweetEval (`sentiment`, `hate`, `irony`, `offensive`...) cambiando el segundo argumento de `loadDataset`.
+''', '''
+---
+Well done! You have fine-tuned two Transformer models and used them to classify new texts. To go further: try other TweetEval tasks (`sentiment`, `hate`, `irony`, `offensive`...) by changing the second argument of `loadDataset`.
+'''),
+]
+
+PLACEHOLDER = {"es": "// INSERTA TU CÓDIGO AQUÍ", "en": "// INSERT YOUR CODE HERE"}
+PATHS = {
+    ("es", False): "notebooks/es/01-clasificando-tweets.ipynb",
+    ("es", True): "notebooks/es/01-clasificando-tweets.solucion.ipynb",
+    ("en", False): "notebooks/en/01-classifying-tweets.ipynb",
+    ("en", True): "notebooks/en/01-classifying-tweets.solution.ipynb",
+}
+
+def lines(text):
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + [parts[-1]]
+
+def build(lang, solved):
+    cells = []
+    for i, (kind, es, en) in enumerate(CELLS):
+        text = es if lang == "es" else en
+        cid = f"c{i:02d}"
+        if kind == "md":
+            cells.append({"cell_type": "markdown", "id": cid, "metadata": {}, "source": lines(text)})
+        else:
+            if kind == "prompt":
+                text = text if solved else PLACEHOLDER[lang]
+                meta = {"tags": ["exercise"]}
+            else:
+                meta = {}
+            cells.append({"cell_type": "code", "execution_count": None, "id": cid, "metadata": meta, "outputs": [], "source": lines(text)})
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "TypeScript", "language": "typescript", "name": "tslab"},
+            "language_info": {"codemirror_mode": {"mode": "typescript", "name": "javascript", "typescript": True}, "file_extension": ".ts", "mimetype": "text/typescript", "name": "typescript", "version": "3.7.2"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+for (lang, solved), rel in PATHS.items():
+    path = os.path.join(ROOT, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(build(lang, solved), f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print("wrote", rel)
