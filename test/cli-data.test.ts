@@ -1,19 +1,14 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { main } from "../src/cli.js";
-import { startLocalHub } from "./helpers/local-hub.js";
+import { useLocalHubEnvironment } from "./helpers/local-hub.js";
 import { REPO_ROOT } from "./helpers/paths.js";
 
 const execFileAsync = promisify(execFile);
-
-let hub: { url: string; close(): Promise<void> };
-let home: string;
-const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
 
 /**
  * Runs `tweet-transformers ARGS` in this process, as bin/tweet-transformers.js does, capturing console output
@@ -34,22 +29,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-before(async () => {
-  hub = await startLocalHub();
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "tt-cli-home-"));
-  process.env.HF_ENDPOINT = hub.url;
-  process.env.HF_HOME = home;
-  delete process.env.HF_HUB_CACHE;
-});
-
-after(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  await hub.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const local = useLocalHubEnvironment("tt-cli-home-");
 
 describe("tweet-transformers dataset", () => {
   test("tweet_eval emotion: split sizes, label names and the first rows (through HF_ENDPOINT)", async () => {
@@ -61,7 +41,7 @@ describe("tweet-transformers dataset", () => {
     assert.equal(out.rows.length, 2);
     assert.deepEqual(Object.keys(out.rows[0]), ["text", "label"]);
     assert.equal(out.rows[0].label, 2);
-    const cached = fs.readdirSync(path.join(home, "hub"));
+    const cached = fs.readdirSync(path.join(local.home, "hub"));
     assert.ok(cached.some((name) => /^datasets--.*tweet_eval$/.test(name)), `files were cached under HF_HOME/hub: ${cached.join(", ")}`);
   });
 
@@ -73,7 +53,7 @@ describe("tweet-transformers dataset", () => {
   });
 
   test("a local csv file", async () => {
-    const file = path.join(home, "tweets.csv");
+    const file = path.join(local.home, "tweets.csv");
     fs.writeFileSync(file, "text,label\nhola,1\nadios,0\n");
     const out = JSON.parse((await cli("dataset", "csv", "--data-files", file)).stdout);
     assert.deepEqual(out.splits, { train: 2 });
@@ -96,7 +76,7 @@ describe("tweet-transformers tokenize", () => {
     const script = 'require("./src/cli.ts").main(process.argv.slice(1)).then((code) => process.exit(code))';
     const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", "-e", script, "tokenize", "--model", "distilbert-base-uncased", "A long trip to Mordor"], {
       cwd: REPO_ROOT,
-      env: { ...process.env, HF_ENDPOINT: hub.url, HF_HOME: home },
+      env: { ...process.env, HF_ENDPOINT: local.url, HF_HOME: local.home },
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -1,33 +1,13 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { run as train } from "../src/cli/train.js";
 import { run as evaluate } from "../src/cli/evaluate.js";
-import { startLocalHub } from "./helpers/local-hub.js";
+import { useLocalHubEnvironment } from "./helpers/local-hub.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 
-let hub: { url: string; close(): Promise<void> };
-let home: string;
-const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
-
-before(async () => {
-  hub = await startLocalHub();
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "tt-cli-train-"));
-  process.env.HF_ENDPOINT = hub.url;
-  process.env.HF_HOME = home;
-  delete process.env.HF_HUB_CACHE;
-});
-
-after(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  await hub.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
+const local = useLocalHubEnvironment("tt-cli-train-");
 
 /** Run a command in-process, capturing what it writes as text to stdout and stderr (node:test's own binary writes pass). */
 async function capture(fn: () => Promise<number | void>): Promise<{ code: number | void; stdout: string; stderr: string }> {
@@ -54,7 +34,7 @@ async function capture(fn: () => Promise<number | void>): Promise<{ code: number
 }
 
 test("train on tweet_eval emotion through the hub, save the model + tokenizer, then evaluate it", async () => {
-  const outputDir = path.join(home, "emotion-model");
+  const outputDir = path.join(local.home, "emotion-model");
   const trained = await capture(() =>
     train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--max-length", "16", "--batch-size", "32",
       "--eval-batch-size", "256", "--max-steps", "12", "--lr", "3e-3", "--output-dir", outputDir, "--seed", "7"]),

@@ -9,7 +9,7 @@ import { EntryNotFoundError, hfHubDownload } from "../hub/index.js";
 import { AutoModelForSequenceClassification } from "../models/index.js";
 import { AutoTokenizer } from "../tokenizers/index.js";
 import { Trainer, TrainingArguments } from "../trainer/index.js";
-import { accuracyMetrics, classNames, loadSplits, positiveInt, positiveNumber, tokenizeSplits } from "./evaluate.js";
+import { accuracyMetrics, classNames, loadSplits, positiveInt, positiveNumber, tokenizeSplits } from "./training-data.js";
 
 const USAGE =
   "usage: tweet-transformers train --model ID_OR_DIR --dataset NAME --config CONFIG [--epochs 5] [--batch-size 16] [--eval-batch-size N] " +
