@@ -11,6 +11,27 @@ function hasModule(py, name) {
   return spawnSync(py, ["-c", `import ${name}`], { stdio: "ignore" }).status === 0;
 }
 
+/** An executable on PATH (JupyterLab from pip or pipx lives in another Python than Debian's). */
+function onPath(name) {
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {}
+  }
+  return undefined;
+}
+
+/** The command that opens Jupyter: JupyterLab wherever it is installed, else the classic Notebook. */
+function jupyterCommand(py) {
+  const lab = onPath("jupyter-lab");
+  if (lab) return { name: "JupyterLab", argv: [lab] };
+  if (hasModule(py, "jupyterlab")) return { name: "JupyterLab", argv: [py, "-m", "jupyterlab"] };
+  if (hasModule(py, "notebook")) return { name: "the Notebook", argv: [py, "-m", "notebook"] };
+  return undefined;
+}
+
 function main() {
   if (!fs.existsSync(path.join(REPO, "dist", "src", "index.js"))) {
     console.error("The library is not built yet: run `npm run build` (or `npm install`) first.");
@@ -23,14 +44,17 @@ function main() {
     return 1;
   }
   const py = python();
-  const app = hasModule(py, "jupyterlab") ? "jupyterlab" : hasModule(py, "notebook") ? "notebook" : undefined;
+  const app = jupyterCommand(py);
   if (!app) {
     console.error(`Neither JupyterLab nor the Notebook is installed for ${py}: \`apt-get install jupyter-notebook\` or \`pip install jupyterlab\`.`);
     return 1;
   }
   const notebooks = path.join(REPO, "notebooks");
-  console.log(`Opening ${notebooks} with ${app === "jupyterlab" ? "JupyterLab" : "the Notebook"} (kernel: TypeScript / tslab)`);
-  const child = spawn(py, ["-m", app, `--notebook-dir=${notebooks}`, ...process.argv.slice(2)], {
+  console.log(`Opening ${notebooks} with ${app.name} (kernel: TypeScript / tslab)`);
+  const [command, ...args] = app.argv;
+  // Jupyter refuses to run as root unless told; containers and workshop VMs often are root.
+  const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
+  const child = spawn(command, [...args, `--notebook-dir=${notebooks}`, ...asRoot, ...process.argv.slice(2)], {
     cwd: notebooks,
     env: jupyterEnv(),
     stdio: "inherit",
