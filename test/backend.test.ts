@@ -57,7 +57,7 @@ test("picks the fastest present (wasm here unless the native addon is built); TT
   assert.equal(await initBackend("wasm"), "wasm");
   const info = backendInfo();
   assert.match(info.description, /^wasm \(SIMD, 1 thread\)$/);
-  assert.match(info.hint, /install @tensorflow\/tfjs-node for native speed/);
+  assert.match(info.hint, /npm run build:native/);
   await withEnv("cpu", async () => {
     assert.equal(await initBackend(), "cpu");
     assert.equal(tf.getBackend(), "cpu");
