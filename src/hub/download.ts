@@ -18,6 +18,7 @@ import {
   requestHeaders,
   timeoutMs,
 } from "./http.js";
+import { withFileLock } from "./file-lock.js";
 import { checkFilename, isLocalPath, localFile } from "./local.js";
 import { startProgress } from "./progress.js";
 
@@ -73,7 +74,12 @@ export async function hfHubDownload(repoId: string, filename: string, options: H
   const pointer = cache.snapshotPath(meta.commit, file);
   if (fs.existsSync(pointer)) return pointer;
   const blob = cache.blobPath(meta.etag);
-  if (!fs.existsSync(blob)) await once(blob, () => downloadBlob(meta, blob, ctx));
+  if (!fs.existsSync(blob)) {
+    await once(blob, () => withFileLock(blob, async () => {
+      // Another process may have finished it while this one waited for the lock.
+      if (!fs.existsSync(blob)) await downloadBlob(meta, blob, ctx);
+    }));
+  }
   return cache.linkSnapshot(meta.commit, file, blob);
 }
 
