@@ -616,7 +616,7 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* reduceRows(x, out, cols, mean): out[r] = sum (or mean) of row r of `cols` values; sums in double. */
+/* reduceRows(x, out, cols, mean): out[r] = sum (or mean) of row r of `cols` values; 8 float lanes, then double. */
 static napi_value ReduceRows(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value args[4];
