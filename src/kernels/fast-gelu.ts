@@ -14,8 +14,9 @@ function register(): void {
   const addon = loadNative().addon!;
   registerNativeKernel(GELU, ({ inputs, backend }) => {
     const x = inputs.x!;
-    const out = alloc(f32(backend, x)!.length);
-    addon.gelu(f32(backend, x)!, out);
+    const xv = f32(backend, x)!;
+    const out = alloc(xv.length);
+    addon.gelu(xv, out);
     return backend.makeTensorInfo([...x.shape], "float32", out);
   });
   registerNativeKernel(GELU_GRAD, ({ inputs, backend }) => {
