@@ -3,12 +3,18 @@ import type { Feature } from "./features.js";
 import type { FormatType } from "./format.js";
 import type { DatasetBatch, Dataset, MapOptions, DatasetRow, ShuffleOptions } from "./dataset.js";
 
-/** Named splits ("train", "test", "validation"), like Python's `DatasetDict`; `dataset.get("train")`. */
-export class DatasetDict {
+type SplitsInit = Record<string, Dataset> | Iterable<[string, Dataset]>;
+
+/** The members of a DatasetDict; the type `DatasetDict` adds the splits by name. */
+export class DatasetDictBase {
   private readonly splits: Map<string, Dataset>;
 
-  constructor(splits: Record<string, Dataset> | Iterable<[string, Dataset]>) {
+  constructor(splits: SplitsInit) {
     this.splits = new Map(Symbol.iterator in Object(splits) ? (splits as Iterable<[string, Dataset]>) : Object.entries(splits));
+    // Python's `dataset["train"]`: each split is also a property (unless a method has its name).
+    for (const [name, ds] of this.splits) {
+      if (!(name in this)) Object.defineProperty(this, name, { value: ds, enumerable: false });
+    }
   }
 
   get(split: string): Dataset {
@@ -97,3 +103,7 @@ export class DatasetDict {
     return out;
   }
 }
+
+/** Named splits ("train", "test", "validation"), like Python's `DatasetDict`: `dataset["train"]` or `dataset.get("train")`. */
+export type DatasetDict = DatasetDictBase & { readonly [split: string]: Dataset };
+export const DatasetDict = DatasetDictBase as unknown as { new (splits: SplitsInit): DatasetDict; readonly prototype: DatasetDict };

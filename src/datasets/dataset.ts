@@ -1,6 +1,7 @@
 import * as util from "node:util";
 import { castValue, featuresToString, fitsFeature, inferFeature, inferFeatures, normalizeValue, type Feature, type Features } from "./features.js";
 import { checkFormatType, toTensor, type DatasetFormat, type FormatType } from "./format.js";
+import { checkOptions, optionNames } from "../options.js";
 import { numpyPermutation } from "./numpy-random.js";
 
 /** One example: `ds.get(0)` -> `{ text: "...", label: 2 }`. */
@@ -24,6 +25,15 @@ export interface ShuffleOptions {
   seed?: number;
 }
 
+const MAP_OPTIONS = optionNames<MapOptions>({ batched: true, batchSize: true, removeColumns: true, features: true });
+// Python's map options that mean nothing here.
+const MAP_NOTES = {
+  notes: {
+    numProc: "This kit maps in one process; leave it out.",
+    loadFromCacheFile: "This kit keeps datasets in memory and caches nothing; leave it out.",
+  },
+};
+
 type RowFn = (example: DatasetRow, index: number) => object | void | null;
 type BatchFn = (batch: DatasetBatch, indices: number[]) => object | void | null;
 
@@ -33,6 +43,23 @@ function asList(names: string | string[] | undefined): string[] {
 
 function isPromise(value: unknown): boolean {
   return !!value && typeof (value as { then?: unknown }).then === "function";
+}
+
+// Python's `ds[0]` (a row, negative from the end) and `ds["text"]` (a column): properties a Dataset lacks
+// are looked up as row indices and column names.
+const PYTHON_INDEXING: ProxyHandler<Dataset> = {
+  get(target, prop, receiver) {
+    if (typeof prop === "string" && !(prop in target)) {
+      if (/^-?\d+$/.test(prop)) return target.get(Number(prop));
+      if (target.columnNames.includes(prop)) return target.column(prop);
+    }
+    return Reflect.get(target, prop, receiver);
+  },
+};
+
+/** `ds[i]` is row i, as `ds.get(i)`; `ds["text"]` is a column, as `ds.column("text")` (typed in TypeScript's default, non-strict mode). */
+export interface Dataset {
+  readonly [row: number]: DatasetRow;
 }
 
 /**
@@ -54,6 +81,7 @@ export class Dataset {
     this.rows = lengths.size ? [...lengths][0] : 0;
     this.features = features;
     this.setFormat(format.type, format.columns);
+    return new Proxy(this, PYTHON_INDEXING);
   }
 
   /** Columns of plain values; numbers stay numbers (bigint becomes number), features inferred when not given. */
@@ -167,6 +195,7 @@ export class Dataset {
   map(fn: RowFn, options?: MapOptions & { batched?: false }): Dataset;
   map(fn: BatchFn, options: MapOptions & { batched: true }): Dataset;
   map(fn: RowFn | BatchFn, options: MapOptions = {}): Dataset {
+    checkOptions("map", options, MAP_OPTIONS, MAP_NOTES);
     const remove = asList(options.removeColumns);
     for (const name of remove) this.requireColumn(name);
     const outputs: DatasetBatch = {};
@@ -266,6 +295,8 @@ export class Dataset {
    * (PCG64), exactly what Python's `Dataset.shuffle(seed=seed)` gives; without one, a random seed is drawn.
    */
   shuffle(options: ShuffleOptions = {}): Dataset {
+    if (typeof options === "number") throw new TypeError(`shuffle() takes options: shuffle({ seed: ${options} }).`);
+    checkOptions("shuffle", options, ["seed"]);
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`shuffle(): seed must be a non-negative integer, not ${seed}.`);
     return this.select(numpyPermutation(this.rows, seed));

@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { memberNames, withAwaitHint } from "../await-hint.js";
+import { HUB_OPTION_NAMES } from "../hub/config.js";
 import { hfHubDownload, isLocalPath, listRepoFiles, type HubOptions } from "../hub/index.js";
+import { checkOptions, optionNames } from "../options.js";
 import { cardConfigs, type CardConfig } from "./card.js";
 import { globToRegExp, inferSplitFiles, matchFiles, splitPatterns, type DataFilesSpec } from "./data-files.js";
 import { Dataset } from "./dataset.js";
@@ -32,12 +35,20 @@ export function loadDataset(path: string, options: LoadDatasetOptions & { split:
 export function loadDataset(path: string, name: string | undefined, options: LoadDatasetOptions & { split: string }): Promise<Dataset>;
 export function loadDataset(path: string, options?: LoadDatasetOptions): Promise<DatasetDict>;
 export function loadDataset(path: string, name?: string, options?: LoadDatasetOptions): Promise<DatasetDict>;
-export async function loadDataset(
-  path: string,
-  nameOrOptions?: string | LoadDatasetOptions,
-  maybeOptions: LoadDatasetOptions = {},
-): Promise<Dataset | DatasetDict> {
+export function loadDataset(path: string, nameOrOptions?: string | LoadDatasetOptions, maybeOptions: LoadDatasetOptions = {}): Promise<Dataset | DatasetDict> {
+  return withAwaitHint(load(path, nameOrOptions, maybeOptions), "loadDataset", AWAIT_HINTED);
+}
+
+const OPTION_NAMES = [
+  ...HUB_OPTION_NAMES.filter((n) => n !== "repoType"),
+  ...optionNames<Omit<LoadDatasetOptions, keyof HubOptions>>({ split: true, dataFiles: true, field: true, features: true }),
+];
+// What a learner may read off a forgotten `await`: members of both results, and the usual split names.
+const AWAIT_HINTED = [...memberNames(DatasetDict, Dataset), "train", "validation", "test"];
+
+async function load(path: string, nameOrOptions: string | LoadDatasetOptions | undefined, maybeOptions: LoadDatasetOptions): Promise<Dataset | DatasetDict> {
   const [name, options] = typeof nameOrOptions === "object" && nameOrOptions !== null ? [undefined, nameOrOptions] : [nameOrOptions, maybeOptions];
+  checkOptions("loadDataset", options, OPTION_NAMES);
   const packaged = PACKAGED[path];
   const tables =
     packaged && !isLocalPath(path) ? await loadLocalFiles(path, packaged, options) : await loadRepository(path, name, options);

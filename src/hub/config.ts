@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import { optionNames } from "../options.js";
 
 export type RepoType = "model" | "dataset";
 
@@ -17,6 +18,8 @@ export interface HubOptions {
   /** Use the cache only; also turned on by `HF_HUB_OFFLINE=1`. */
   localFilesOnly?: boolean;
 }
+
+export const HUB_OPTION_NAMES = optionNames<HubOptions>({ repoType: true, revision: true, endpoint: true, cacheDir: true, token: true, localFilesOnly: true });
 
 export interface ResolvedHubOptions {
   repoType: RepoType;

@@ -1,3 +1,4 @@
+import { checkOptions, optionNames } from "../options.js";
 import { checkTargets, type LabelArray } from "./labels.js";
 
 export interface AccuracyOptions {
@@ -8,6 +9,7 @@ export interface AccuracyOptions {
 
 /** Fraction of `yPred` equal to `yTrue` (sklearn's `accuracy_score(y_true, y_pred)`). */
 export function accuracy(yTrue: LabelArray, yPred: LabelArray, options: AccuracyOptions = {}): number {
+  checkOptions("accuracy", options, optionNames<AccuracyOptions>({ normalize: true, sampleWeight: true }));
   const [t, p] = checkTargets(yTrue, yPred, "accuracy");
   const w = options.sampleWeight ? Array.from(options.sampleWeight) : null;
   if (w && w.length !== t.length) {

@@ -1,3 +1,4 @@
+import { checkOptions, optionNames } from "../options.js";
 import { checkTargets, resolveLabels, type LabelArray, type LabelSelection } from "./labels.js";
 
 export type ConfusionMatrixOptions = LabelSelection;
@@ -8,6 +9,7 @@ export type ConfusionMatrixOptions = LabelSelection;
  * `labels` are ignored, as sklearn does.
  */
 export function confusionMatrix(yTrue: LabelArray, yPred: LabelArray, options: ConfusionMatrixOptions = {}): number[][] {
+  checkOptions("confusionMatrix", options, optionNames<ConfusionMatrixOptions>({ numLabels: true, labels: true }));
   const [t, p] = checkTargets(yTrue, yPred, "confusionMatrix");
   const labels = resolveLabels(t, p, options);
   const index = new Map(labels.map((l, i) => [l, i]));

@@ -1,3 +1,4 @@
+import { checkOptions, optionNames } from "../options.js";
 import { checkTargets, resolveLabels, uniqueLabels, type LabelArray, type LabelSelection } from "./labels.js";
 
 /** `null` returns one score per label (sklearn's `average=None`). */
@@ -62,7 +63,10 @@ function divide(num: number[], den: number[], metric: Metric, zeroDivision: Clas
   return out;
 }
 
+const SCORE_OPTIONS = optionNames<ClassificationScoreOptions>({ average: true, posLabel: true, zeroDivision: true, numLabels: true, labels: true });
+
 function score(metric: Metric, fn: string, yTrue: LabelArray, yPred: LabelArray, options: ClassificationScoreOptions): number | number[] {
+  checkOptions(fn, options, SCORE_OPTIONS);
   const [t, p] = checkTargets(yTrue, yPred, fn);
   const average = options.average === undefined ? "binary" : options.average;
   const allowed: Average[] = ["binary", "micro", "macro", "weighted", null];

@@ -1,4 +1,5 @@
 // The Auto classes: read config.json's model_type and build the matching config / model class.
+import { memberNames, withAwaitHint } from "../await-hint.js";
 import { HubOptions } from "../hub/index.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
@@ -25,9 +26,9 @@ async function pick(idOrDir: string, options: HubOptions): Promise<{ json: Recor
 
 /** The config class of a repository's model_type. */
 export class AutoConfig {
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertConfig> {
-    const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return configFromOptions(entry.config, json, options);
+  static fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertConfig> {
+    const loaded = pick(idOrDir, hubOptionsOf(options)).then(({ json, entry }) => configFromOptions(entry.config, json, options));
+    return withAwaitHint(loaded, "AutoConfig.fromPretrained", [...memberNames(DistilBertConfig), "config"]);
   }
 }
 
@@ -38,9 +39,9 @@ export class AutoModel {
    * tensors map 1:1 by name (with or without the "distilbert." prefix); other keys of `options`
    * override config.json keys of the same name.
    */
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertModel> {
-    const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return loadPretrained(entry.model, entry.config, idOrDir, options, json);
+  static fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertModel> {
+    const loaded = pick(idOrDir, hubOptionsOf(options)).then(({ json, entry }) => loadPretrained(entry.model, entry.config, idOrDir, options, json));
+    return withAwaitHint(loaded, "AutoModel.fromPretrained", [...memberNames(DistilBertModel), "config"]);
   }
 }
 
@@ -51,8 +52,8 @@ export class AutoModelForSequenceClassification {
    * the head; a checkpoint without a head (a pretrained model) gets a new one, initialised as in
    * transformers, with a notice. A head of another size is an error unless `ignoreMismatchedSizes`.
    */
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertForSequenceClassification> {
-    const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return loadPretrained(entry.forSequenceClassification, entry.config, idOrDir, options, json);
+  static fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertForSequenceClassification> {
+    const loaded = pick(idOrDir, hubOptionsOf(options)).then(({ json, entry }) => loadPretrained(entry.forSequenceClassification, entry.config, idOrDir, options, json));
+    return withAwaitHint(loaded, "AutoModelForSequenceClassification.fromPretrained", [...memberNames(DistilBertForSequenceClassification), "config"]);
   }
 }

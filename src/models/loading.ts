@@ -2,7 +2,9 @@
 // build the model, map the checkpoint's tensor names 1:1 onto its parameters, initialise what the
 // checkpoint lacks, and print transformers' notices about unused and new weights.
 import { initBackend } from "../backend.js";
+import { HUB_OPTION_NAMES } from "../hub/config.js";
 import { EntryNotFoundError, type HubOptions, hfHubDownload, listRepoFiles } from "../hub/index.js";
+import { didYouMean } from "../options.js";
 import { readSafetensors, refusePickle, type TensorData } from "../safetensors.js";
 import { LabelOptions, PretrainedConfig, readConfigFile } from "./configuration.js";
 import { ModelInitOptions, PreTrainedModel } from "./pretrained-model.js";
@@ -20,7 +22,7 @@ export interface FromPretrainedOptions extends HubOptions {
   [configKey: string]: unknown;
 }
 
-const HUB_KEYS = ["repoType", "revision", "endpoint", "cacheDir", "token", "localFilesOnly"] as const;
+const HUB_KEYS = HUB_OPTION_NAMES;
 const LOAD_KEYS = ["numLabels", "id2label", "label2id", "ignoreMismatchedSizes", "seed"] as const;
 /** PretrainedConfig keys every model accepts though its config.json may not have them. */
 const COMMON_CONFIG_KEYS = ["problem_type", "architectures", "torch_dtype"];
@@ -80,14 +82,17 @@ function splitOptions(options: FromPretrainedOptions, configKeys: Iterable<strin
   const known = new Set([...configKeys, ...COMMON_CONFIG_KEYS]);
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if ((HUB_KEYS as readonly string[]).includes(key)) continue;
+    if (HUB_KEYS.includes(key)) continue;
     if ((LOAD_KEYS as readonly string[]).includes(key)) load[key] = value;
     else if (known.has(key)) overrides[key] = value;
     else {
-      const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      const hint = known.has(snake) ? ` Did you mean "${snake}" (config keys keep config.json's names)?` : "";
+      const guess = didYouMean(key, [...HUB_KEYS, ...LOAD_KEYS, ...known]);
+      if (guess !== undefined) {
+        const why = known.has(guess) ? "config keys keep config.json's names" : "options are camelCase in this kit";
+        throw new Error(`Unknown fromPretrained option "${key}". Did you mean "${guess}" (${why})?`);
+      }
       throw new Error(
-        `Unknown fromPretrained option "${key}".${hint} Options: ${[...HUB_KEYS, ...LOAD_KEYS].join(", ")}; ` +
+        `Unknown fromPretrained option "${key}". Options: ${[...HUB_KEYS, ...LOAD_KEYS].join(", ")}; ` +
           `or a config.json key to override: ${[...known].sort().join(", ")}.`,
       );
     }

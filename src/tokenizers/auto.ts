@@ -1,5 +1,8 @@
 import * as fs from "node:fs";
+import { memberNames, withAwaitHint } from "../await-hint.js";
+import { HUB_OPTION_NAMES } from "../hub/config.js";
 import { EntryNotFoundError, hfHubDownload, type HubOptions } from "../hub/index.js";
+import { checkOptions } from "../options.js";
 import type { TokenizerConfig } from "./special-tokens.js";
 import { PreTrainedTokenizer } from "./tokenizer.js";
 import { wordPieceTokenizerJson } from "./wordpiece-json.js";
@@ -28,7 +31,12 @@ export class AutoTokenizer {
    * BERT WordPiece tokenizer built from vocab.txt when there is none; tokenizer_config.json and
    * special_tokens_map.json when present.
    */
-  static async fromPretrained(idOrDir: string, options: HubOptions = {}): Promise<PreTrainedTokenizer> {
+  static fromPretrained(idOrDir: string, options: HubOptions = {}): Promise<PreTrainedTokenizer> {
+    return withAwaitHint(AutoTokenizer.load(idOrDir, options), "AutoTokenizer.fromPretrained", memberNames(PreTrainedTokenizer));
+  }
+
+  private static async load(idOrDir: string, options: HubOptions): Promise<PreTrainedTokenizer> {
+    checkOptions("AutoTokenizer.fromPretrained", options, HUB_OPTION_NAMES);
     const hub: HubOptions = { ...options, repoType: "model" };
     const [jsonFile, configFile, specialFile] = await Promise.all([
       optionalFile(idOrDir, "tokenizer.json", hub),

@@ -1,5 +1,6 @@
 import * as util from "node:util";
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions, optionNames } from "../options.js";
 import { Callable } from "./callable.js";
 import { createJsTokenizer, type JsTokenizer } from "./tokenizers-js.js";
 import { checkMaxLength, checkPadding, padRight, paddedLength, wantsTruncation, type PaddingStrategy, type TruncationStrategy } from "./padding.js";
@@ -45,6 +46,18 @@ export interface TensorEncoding {
   input_ids: tf.Tensor2D;
   attention_mask: tf.Tensor2D;
 }
+
+const TOKENIZE_OPTIONS = optionNames<TokenizeOptions>({ maxLength: true, padding: true, truncation: true, addSpecialTokens: true, returnTensors: true });
+const PAD_OPTIONS = optionNames<PadOptions>({ padding: true, maxLength: true, returnTensors: true });
+const DECODE_OPTIONS = optionNames<DecodeOptions>({ skipSpecialTokens: true, cleanUpTokenizationSpaces: true });
+// What the Python options this kit has no need of do here instead.
+const OPTION_NOTES = {
+  notes: {
+    returnTensors: 'Without it this kit returns plain arrays (number[][]); returnTensors: "tf" gives int32 tf.Tensor2D. To train, leave it out: the Trainer\'s data collator makes the tensors batch by batch.',
+    returnAttentionMask: "The tokenizer always returns input_ids and attention_mask.",
+    returnTokenTypeIds: "DistilBERT takes no token_type_ids; the tokenizer returns input_ids and attention_mask.",
+  },
+};
 
 /** Columns that `pad` pads, and with what (other columns pass through). */
 const PAD_VALUES = { attention_mask: 0, token_type_ids: 0, special_tokens_mask: 1 } as const;
@@ -128,6 +141,7 @@ export class PreTrainedTokenizer extends Callable {
   }
 
   protected override _call(text: unknown, options: TokenizeOptions = {}): Encoding | BatchEncoding | TensorEncoding {
+    checkOptions("tokenizer", options, TOKENIZE_OPTIONS, OPTION_NOTES);
     const batched = Array.isArray(text);
     const texts = (batched ? text : [text]) as unknown[];
     texts.forEach((t, i) => {
@@ -153,6 +167,7 @@ export class PreTrainedTokenizer extends Callable {
 
   /** WordPiece tokens of `text`, without special tokens (Python's `tokenize`). */
   tokenize(text: string, options: { addSpecialTokens?: boolean } = {}): string[] {
+    checkOptions("tokenize", options, ["addSpecialTokens"]);
     return this.encodeTokens(text, options.addSpecialTokens ?? false, undefined);
   }
 
@@ -162,6 +177,7 @@ export class PreTrainedTokenizer extends Callable {
   }
 
   decode(ids: ArrayLike<number | bigint>, options: DecodeOptions = {}): string {
+    checkOptions("decode", options, DECODE_OPTIONS);
     const list = Array.from(ids, Number);
     if (list.length === 0) return "";
     this.checkIds(list);
@@ -203,6 +219,7 @@ export class PreTrainedTokenizer extends Callable {
    * other keys are passed through (as int32 / float32 tensors with `returnTensors: "tf"` when numeric).
    */
   pad(encodings: Record<string, readonly unknown[]> | ReadonlyArray<Record<string, unknown>>, options: PadOptions = {}): Record<string, any> {
+    checkOptions("pad", options, PAD_OPTIONS, OPTION_NOTES);
     const columns = Array.isArray(encodings) ? rowsToColumns(encodings as ReadonlyArray<Record<string, unknown>>) : { ...(encodings as Record<string, readonly unknown[]>) };
     const inputIds = columns.input_ids as number[][] | undefined;
     if (!inputIds) throw new Error(`pad() needs "input_ids"; got ${Object.keys(columns).join(", ") || "nothing"}. Tokenize the texts first.`);

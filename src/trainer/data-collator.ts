@@ -1,6 +1,7 @@
 // Turn a list of dataset rows into the tensors the model takes: `input_ids`, `attention_mask`,
 // `labels` (the `label` column renamed, as transformers' collators do).
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions } from "../options.js";
 
 export type Row = Record<string, unknown>;
 /** What a collator returns and `model.forward` receives; tensors in it are disposed after the step. */
@@ -35,6 +36,7 @@ export class DataCollatorWithPadding {
     if (!options?.tokenizer || typeof options.tokenizer.pad !== "function") {
       throw new Error("DataCollatorWithPadding: pass { tokenizer }, a tokenizer from AutoTokenizer.fromPretrained (it needs a pad method).");
     }
+    checkOptions("DataCollatorWithPadding", options, ["tokenizer", "padding", "maxLength"]);
     this.tokenizer = options.tokenizer;
     this.padding = options.padding ?? true;
     this.maxLength = options.maxLength;

@@ -1,3 +1,4 @@
+import { checkOptions } from "../options.js";
 import type { CallbackExtra, TrainerCallback } from "./callbacks.js";
 import type { TrainerControl, TrainerState } from "./state.js";
 import type { TrainingArguments } from "./training-args.js";
@@ -17,6 +18,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
   patienceCounter = 0;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions("EarlyStoppingCallback", options, ["earlyStoppingPatience", "earlyStoppingThreshold"]);
     this.earlyStoppingPatience = options.earlyStoppingPatience ?? 1;
     this.earlyStoppingThreshold = options.earlyStoppingThreshold ?? 0;
     if (!Number.isInteger(this.earlyStoppingPatience) || this.earlyStoppingPatience < 1) {

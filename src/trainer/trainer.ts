@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { manualSeed } from "../nn/random.js";
+import { checkOptions, optionNames } from "../options.js";
 import { readSafetensors } from "../safetensors.js";
 import { AdamW, type Optimizer } from "./adamw.js";
 import { CallbackHandler, type CallbackEvent, type CallbackExtra, type TrainerCallback } from "./callbacks.js";
@@ -87,6 +88,10 @@ export interface TrainOptions {
   resumeFromCheckpoint?: boolean | string;
 }
 
+const TRAINER_OPTIONS = optionNames<TrainerOptions>({
+  model: true, args: true, trainDataset: true, evalDataset: true, computeMetrics: true, tokenizer: true, processingClass: true, dataCollator: true, callbacks: true,
+});
+
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function speedMetrics(prefix: string, startMs: number, numSamples: number, numSteps: number): Record<string, number> {
@@ -139,6 +144,7 @@ export class Trainer {
     if (!options || typeof options !== "object" || !options.model) {
       throw new Error("Trainer: pass { model, args, trainDataset, evalDataset, ... }; `model` is required.");
     }
+    checkOptions("Trainer", options, TRAINER_OPTIONS);
     const m = options.model as Partial<TrainableModel>;
     if (typeof m.forward !== "function" || typeof m.namedParameters !== "function") {
       throw new Error("Trainer: `model` must be a model with forward() and namedParameters(), e.g. from AutoModelForSequenceClassification.fromPretrained.");
@@ -196,6 +202,7 @@ export class Trainer {
 
   /** Fine-tune the model. Returns the step count, the mean training loss and speed metrics. */
   async train(options: TrainOptions = {}): Promise<TrainOutput> {
+    checkOptions("train", options, ["resumeFromCheckpoint"]);
     const args = this.args;
     const data = this.view(this.trainDataset, "trainDataset");
     if (args.doEval) this.view(this.evalDataset, "evalDataset"); // fail now rather than after the first epoch
@@ -480,6 +487,7 @@ export class Trainer {
    * prefix, `{prefix}_runtime`, `{prefix}_samples_per_second`, `{prefix}_steps_per_second`, and `epoch`.
    */
   async evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
+    checkOptions("evaluate", options, ["metricKeyPrefix"]);
     const prefix = options.metricKeyPrefix ?? "eval";
     const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix);
     await this.log(output.metrics);
@@ -489,6 +497,7 @@ export class Trainer {
 
   /** Logits, labels and metrics (`test_` prefix) for `dataset`. */
   async predict(dataset: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
+    checkOptions("predict", options, ["metricKeyPrefix"]);
     const output = await this.predictionLoop(dataset, "dataset", options.metricKeyPrefix ?? "test");
     await this.emit("onPredict", { metrics: output.metrics });
     return output;

@@ -1,5 +1,6 @@
 // The options of a training run, named as Hugging Face's TrainingArguments in camelCase, with the
 // same defaults and the same checks on invalid combinations.
+import { checkOptions, snakeCase } from "../options.js";
 
 export type IntervalStrategy = "no" | "steps" | "epoch";
 export type SchedulerType = "linear" | "cosine" | "constant" | "constant_with_warmup";
@@ -100,14 +101,6 @@ const DEFAULTS = {
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULTS), "outputDir", "evaluationStrategy"]);
 
-function camel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-export function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
 export class TrainingArguments {
   readonly outputDir: string;
   evalStrategy: IntervalStrategy;
@@ -148,11 +141,7 @@ export class TrainingArguments {
     if (init === null || typeof init !== "object") {
       throw new Error('TrainingArguments: pass an options object, e.g. new TrainingArguments({ outputDir: "test_trainer" }).');
     }
-    for (const key of Object.keys(init)) {
-      if (KNOWN.has(key)) continue;
-      const hint = KNOWN.has(camel(key)) ? ` Did you mean "${camel(key)}"? Options are camelCase.` : "";
-      throw new Error(`TrainingArguments: unknown option "${key}".${hint}`);
-    }
+    checkOptions("TrainingArguments", init, KNOWN, { list: false });
     if (typeof init.outputDir !== "string" || init.outputDir === "") {
       throw new Error('TrainingArguments: outputDir is required (the folder for checkpoints), e.g. { outputDir: "test_trainer" }.');
     }
@@ -212,7 +201,7 @@ export class TrainingArguments {
   /** The arguments with Python's snake_case keys, as written to `training_args.json`. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) out[snake(k)] = v;
+    for (const [k, v] of Object.entries(this)) out[snakeCase(k)] = v;
     return out;
   }
 
