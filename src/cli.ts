@@ -4,7 +4,7 @@ const commands: Record<string, { module: string; summary: string }> = {
   dataset: { module: "./cli/dataset.js", summary: "dataset NAME [CONFIG] [--split S --head N]" },
   tokenize: { module: "./cli/tokenize.js", summary: "tokenize --model ID [--max-length N --padding max_length --truncation] TEXT..." },
   predict: { module: "./cli/predict.js", summary: "predict --model ID_OR_DIR [--max-length N --padding max_length --hidden-states] TEXT..." },
-  train: { module: "./cli/train.js", summary: "train --model ID --dataset NAME --config CONFIG [--epochs --batch-size --lr --max-length --output-dir]" },
+  train: { module: "./cli/train.js", summary: "train --model ID --dataset NAME --config CONFIG [--epochs --batch-size --lr --max-length --output-dir --ignore-mismatched-sizes]" },
   evaluate: { module: "./cli/evaluate.js", summary: "evaluate --model DIR --dataset NAME --config CONFIG [--split test]" },
 };
 

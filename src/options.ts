@@ -28,8 +28,8 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
   for (const spelling of [camelCase(name), snakeCase(name), camelCase(name.toLowerCase())]) {
     if (spelling !== name && names.includes(spelling)) return spelling;
   }
-  const folded = name.toLowerCase().replace(/_/g, "");
-  const sameLetters = names.find((n) => n.toLowerCase().replace(/_/g, "") === folded);
+  const folded = name.toLowerCase().replace(/[_-]/g, "");
+  const sameLetters = names.find((n) => n.toLowerCase().replace(/[_-]/g, "") === folded);
   if (sameLetters) return sameLetters;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.min(3, Math.floor(name.length / 3)));

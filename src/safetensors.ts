@@ -30,6 +30,11 @@ export type TensorsToWrite =
   | Record<string, { shape: number[]; data: Float32Array }>
   | Map<string, { shape: number[]; data: Float32Array }>;
 
+/** Whether `dtype` is a floating-point safetensors dtype (what a model weight must be). */
+export function isFloatDtype(dtype: unknown): boolean {
+  return dtype === "F64" || dtype === "F32" || dtype === "F16" || dtype === "BF16";
+}
+
 export class SafetensorsError extends Error {
   override name = "SafetensorsError";
 }

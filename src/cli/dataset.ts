@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.js";
 import { ClassLabel, loadDataset, type DatasetDict } from "../datasets/index.js";
 
 const USAGE = `usage: tweet-transformers dataset NAME [CONFIG] [--split S] [--head N] [--data-files FILE...] [--revision REV]
@@ -8,7 +8,7 @@ with the first N rows (default 5) of split S (default train). NAME is a hub data
 folder, or csv / json / parquet / text with --data-files. The hub is HF_ENDPOINT (default https://huggingface.co).`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
     options: {

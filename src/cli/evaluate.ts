@@ -1,6 +1,6 @@
 // `tweet-transformers evaluate --model DIR --dataset NAME --config CONFIG [--split test]`: the loss,
 // accuracy and macro F1 of a fine-tuned model on one split, printed as one JSON line.
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.js";
 import { initBackend } from "../backend.js";
 import { AutoModelForSequenceClassification } from "../models/index.js";
 import { AutoTokenizer } from "../tokenizers/index.js";
@@ -10,7 +10,7 @@ import { accuracyMetrics, classNames, loadSplits, positiveInt, tokenizeSplits } 
 const USAGE = "usage: tweet-transformers evaluate --model DIR --dataset NAME --config CONFIG [--split test] [--max-length 60] [--batch-size 32]";
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args,
     options: {
       model: { type: "string" },

@@ -1,6 +1,6 @@
 // `tweet-transformers predict --model ID_OR_DIR [--max-length N --padding max_length] [--hidden-states] TEXT...`
 // prints one JSON line per text: {"logits": [...], "label": "...", "score": p[, "cls_hidden_state": [...]]}.
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.js";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend.js";
 import { AutoModelForSequenceClassification } from "../models/index.js";
@@ -18,7 +18,7 @@ export interface Prediction {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
     options: {

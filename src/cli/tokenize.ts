@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.js";
 import { AutoTokenizer, type PaddingStrategy } from "../tokenizers/index.js";
 
 const USAGE = `usage: tweet-transformers tokenize --model ID_OR_DIR [--max-length N] [--padding max_length|longest|do_not_pad] [--truncation] [--revision REV] TEXT...
@@ -15,7 +15,7 @@ function readStdinLines(): string[] {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
     options: {

@@ -3,7 +3,7 @@
 // and print the train and test metrics as one JSON line.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args.js";
 import { initBackend } from "../backend.js";
 import { EntryNotFoundError, hfHubDownload } from "../hub/index.js";
 import { AutoModelForSequenceClassification } from "../models/index.js";
@@ -13,12 +13,12 @@ import { accuracyMetrics, classNames, loadSplits, positiveInt, positiveNumber, t
 
 const USAGE =
   "usage: tweet-transformers train --model ID_OR_DIR --dataset NAME --config CONFIG [--epochs 5] [--batch-size 16] [--eval-batch-size N] " +
-  "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N]";
+  "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N] [--ignore-mismatched-sizes]";
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"];
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args,
     options: {
       model: { type: "string" },
@@ -34,6 +34,7 @@ export async function run(args: string[]): Promise<number> {
       "max-steps": { type: "string" },
       seed: { type: "string", default: "42" },
       "train-samples": { type: "string" },
+      "ignore-mismatched-sizes": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -65,6 +66,7 @@ export async function run(args: string[]): Promise<number> {
     numLabels: names.length,
     id2label: Object.fromEntries(names.map((n, i) => [i, n])),
     label2id: Object.fromEntries(names.map((n, i) => [n, i])),
+    ignoreMismatchedSizes: values["ignore-mismatched-sizes"],
     seed,
   });
   const strategy = evalDataset ? "epoch" : "no";

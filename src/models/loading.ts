@@ -5,7 +5,7 @@ import { initBackend } from "../backend.js";
 import { HUB_OPTION_NAMES } from "../hub/config.js";
 import { EntryNotFoundError, type HubOptions, hfHubDownload, listRepoFiles } from "../hub/index.js";
 import { didYouMean } from "../options.js";
-import { readSafetensors, refusePickle, type TensorData } from "../safetensors.js";
+import { isFloatDtype, readSafetensors, refusePickle, type TensorData } from "../safetensors.js";
 import { LabelOptions, PretrainedConfig, readConfigFile } from "./configuration.js";
 import { ModelInitOptions, PreTrainedModel } from "./pretrained-model.js";
 
@@ -135,21 +135,36 @@ export function configFromOptions<C extends PretrainedConfig>(configClass: Pretr
   return buildConfig(configClass, json, load, overrides);
 }
 
+/** A checkpoint's tensors, and the file each comes from. */
+interface Checkpoint {
+  tensors: Map<string, TensorData>;
+  fileOf: Map<string, string>;
+}
+
+async function readCheckpointFiles(files: Iterable<string>): Promise<Checkpoint> {
+  const tensors = new Map<string, TensorData>();
+  const fileOf = new Map<string, string>();
+  for (const file of files) {
+    for (const [name, t] of (await readSafetensors(file)).tensors) {
+      tensors.set(name, t);
+      fileOf.set(name, file);
+    }
+  }
+  return { tensors, fileOf };
+}
+
 /** The checkpoint's tensors, from model.safetensors or a sharded model.safetensors.index.json. */
-async function readCheckpoint(idOrDir: string, hub: HubOptions): Promise<Map<string, TensorData>> {
+async function readCheckpoint(idOrDir: string, hub: HubOptions): Promise<Checkpoint> {
   const single = await findFile(idOrDir, "model.safetensors", hub);
-  if (single !== undefined) return (await readSafetensors(single)).tensors;
+  if (single !== undefined) return readCheckpointFiles([single]);
 
   const index = await findFile(idOrDir, "model.safetensors.index.json", hub);
   if (index !== undefined) {
     const weightMap = (await readConfigFile(index)).weight_map as Record<string, string> | undefined;
     if (typeof weightMap !== "object" || weightMap === null) throw new Error(`${index} has no "weight_map".`);
-    const tensors = new Map<string, TensorData>();
-    for (const shard of new Set(Object.values(weightMap))) {
-      const file = await hfHubDownload(idOrDir, shard, hub);
-      for (const [name, t] of (await readSafetensors(file)).tensors) tensors.set(name, t);
-    }
-    return tensors;
+    const files: string[] = [];
+    for (const shard of new Set(Object.values(weightMap))) files.push(await hfHubDownload(idOrDir, shard, hub));
+    return readCheckpointFiles(files);
   }
 
   const files = await listRepoFiles(idOrDir, hub).catch(() => [] as string[]);
@@ -175,12 +190,15 @@ function mapNames(checkpoint: Iterable<string>, expected: Set<string>, prefix: s
   return { mapped, unexpected };
 }
 
-function toFloat32(name: string, t: TensorData): Float32Array {
-  if (t.data instanceof Float32Array) return t.data;
-  if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array) {
-    throw new Error(`Checkpoint tensor "${name}" has dtype ${t.dtype}; a model weight must be a floating-point tensor.`);
+/** A weight as float32; integer data is refused, as a float tensor relabelled I32 would give wrong logits silently. */
+function toFloat32(name: string, t: TensorData, file: string): Float32Array {
+  if (!isFloatDtype(t.dtype)) {
+    throw new Error(
+      `Checkpoint tensor "${name}" in ${file} has dtype ${t.dtype}; a model weight must be floating point (F32, F16, BF16 or F64). ` +
+        `The file is damaged or was not written as a model checkpoint: download it again (delete it from the cache first) or save the model anew with savePretrained.`,
+    );
   }
-  return Float32Array.from(t.data);
+  return t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
 }
 
 /** Python's repr of a list of strings: ['a', 'b']. */
@@ -204,7 +222,7 @@ export async function loadPretrained<M extends PreTrainedModel, C extends Pretra
     throw new Error(`${idOrDir} is a "${String(json.model_type)}" model, not "${configClass.modelType}": load it with AutoModel / AutoModelForSequenceClassification.`);
   }
   const config = configFromOptions(configClass, json, options);
-  const tensors = await readCheckpoint(idOrDir, hub);
+  const { tensors, fileOf } = await readCheckpoint(idOrDir, hub);
 
   const model = new modelClass(config as never, { skipInit: true });
   try {
@@ -220,7 +238,7 @@ export async function loadPretrained<M extends PreTrainedModel, C extends Pretra
       const lines = mismatched.map(([n, have, want]) => `${n}: shape [${have.join(", ")}] in the checkpoint, [${want.join(", ")}] in the model`);
       throw new Error(
         `Cannot load ${idOrDir} into ${modelClass.name}: size mismatch for ${lines.join("; ")}. ` +
-          `If the head was trained for another number of labels, pass \`ignoreMismatchedSizes: true\` to initialise it anew ` +
+          `If the head was trained for another number of labels, pass \`ignoreMismatchedSizes: true\` (\`--ignore-mismatched-sizes\` for \`tweet-transformers train\`) to initialise it anew ` +
           `(or pass the checkpoint's own numLabels).`,
       );
     }
@@ -231,7 +249,7 @@ export async function loadPretrained<M extends PreTrainedModel, C extends Pretra
     const state = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [name, source] of mapped) {
       const t = tensors.get(source)!;
-      state.set(name, { shape: t.shape, data: toFloat32(source, t) });
+      state.set(name, { shape: t.shape, data: toFloat32(source, t, fileOf.get(source)!) });
     }
     model.loadStateDict(state, { strict: false });
 

@@ -1,6 +1,7 @@
 // The base of every layer and model: a tree of submodules holding tf.Variables under PyTorch's
 // dotted names, so that a checkpoint's tensors map 1:1 onto a model's parameters.
 import * as tf from "@tensorflow/tfjs";
+import { isFloatDtype } from "../safetensors.js";
 
 /** One tensor of a state dict: a shape and its float32 values, row-major. */
 export interface StateTensor {
@@ -111,6 +112,8 @@ export abstract class Module {
         problems.push(`size mismatch for ${name}: copying a param with shape [${t.shape.join(", ")}], the shape in the current model is [${v.shape.join(", ")}]`);
       } else if (t.data.length !== size) {
         problems.push(`${name}: shape [${t.shape.join(", ")}] holds ${size} values but ${t.data.length} were given`);
+      } else if ("dtype" in t && !isFloatDtype(t.dtype)) {
+        problems.push(`${name} has dtype ${String(t.dtype)}; a weight must be floating point (the file is damaged or not a checkpoint)`);
       }
     }
     if (strict && missingKeys.length > 0) problems.push(`Missing key(s): ${missingKeys.join(", ")}`);

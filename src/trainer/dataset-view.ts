@@ -17,13 +17,15 @@ const LABEL_COLUMNS = ["labels", "label", "label_ids"];
 export class DatasetView {
   readonly numRows: number;
   readonly labelColumn: string | undefined;
+  /** The dataset's columns, all of them (not only those the model takes). */
+  readonly columnNames: readonly string[];
   private readonly columns: Record<string, ArrayLike<unknown>> = {};
 
   /**
    * `role` names the dataset in errors ("trainDataset", "evalDataset", ...); `numLabels` checks the
    * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression).
    */
-  constructor(dataset: TrainerDataset, role: string, options: { removeUnusedColumns: boolean; numLabels?: number }) {
+  constructor(dataset: TrainerDataset, readonly role: string, options: { removeUnusedColumns: boolean; numLabels?: number }) {
     if (dataset === null || typeof dataset !== "object" || typeof dataset.column !== "function" || !Array.isArray(dataset.columnNames)) {
       throw new Error(`${role} must be a Dataset (e.g. tokenized.get("train")), got ${dataset === null ? "null" : typeof dataset}.`);
     }
@@ -32,6 +34,7 @@ export class DatasetView {
       throw new Error(`${role} is empty (0 rows): there is nothing to train or evaluate on. Check the split and any filter or select applied to it.`);
     }
     const names = dataset.columnNames;
+    this.columnNames = names;
     if (!names.includes("input_ids")) {
       throw new Error(
         `${role} has no "input_ids" column (columns: ${names.join(", ") || "none"}). Tokenize it first, e.g. ` +

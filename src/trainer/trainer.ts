@@ -22,6 +22,7 @@ import { clipGradNorm } from "./clip-grad-norm.js";
 import { DataCollatorWithPadding, collate, defaultDataCollator, disposeBatch, type DataCollator, type ModelBatch, type PaddingTokenizer } from "./data-collator.js";
 import { DatasetView, type TrainerDataset } from "./dataset-view.js";
 import { DefaultFlowCallback } from "./default-flow.js";
+import { checkOutputDir, explainWriteError } from "./output-dir.js";
 import { PrinterCallback, getDefaultProgressCallback } from "./progress.js";
 import { lengthGroupedOrder, shuffledOrder, toBatches } from "./sampler.js";
 import { LrScheduler } from "./schedules.js";
@@ -115,6 +116,23 @@ function modelNumLabels(model: TrainableModel): number | undefined {
   return config.id2label ? Object.keys(config.id2label).length : undefined;
 }
 
+/**
+ * The mean training loss of the steps the log history covers (each logged `loss` weighted by the steps it
+ * averages), NaN when none was logged: what a resumed run that had nothing left to train reports.
+ */
+function loggedTrainingLoss(history: readonly LogEntry[]): number {
+  let sum = 0;
+  let steps = 0;
+  let last = 0;
+  for (const entry of history) {
+    if (entry.loss === undefined || entry.step === undefined) continue;
+    sum += entry.loss * (entry.step - last);
+    steps += entry.step - last;
+    last = entry.step;
+  }
+  return steps > 0 ? sum / steps : NaN;
+}
+
 /** The dropout stream of step `step`: a function of (seed, step) only, so a resumed run replays the same masks. */
 function stepSeed(seed: number, step: number): number {
   return (Math.trunc(seed) ^ Math.imul(step + 1, 0x85ebca6b)) >>> 0;
@@ -200,12 +218,23 @@ export class Trainer {
     return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model) });
   }
 
+  /** Evaluation scores need labels: without them computeMetrics (and eval_loss) would be skipped silently. */
+  private requireLabelsToScore(data: DatasetView): void {
+    const needs = this.computeMetrics ? "computeMetrics" : this.args.metricForBestModel !== null ? `metricForBestModel ("${this.args.metricForBestModel}")` : undefined;
+    if (needs === undefined || data.hasLabels) return;
+    throw new Error(
+      `${data.role} has no "label" column (columns: ${data.columnNames.join(", ")}), so ${needs} cannot be computed on it. ` +
+        `Evaluate on a split with labels (e.g. "validation"), and keep its "label" column when you map or removeColumns.`,
+    );
+  }
+
   /** Fine-tune the model. Returns the step count, the mean training loss and speed metrics. */
   async train(options: TrainOptions = {}): Promise<TrainOutput> {
     checkOptions("train", options, ["resumeFromCheckpoint"]);
     const args = this.args;
     const data = this.view(this.trainDataset, "trainDataset");
-    if (args.doEval) this.view(this.evalDataset, "evalDataset"); // fail now rather than after the first epoch
+    if (args.doEval) this.requireLabelsToScore(this.view(this.evalDataset, "evalDataset")); // fail now rather than after the first epoch
+    if (args.saveStrategy !== "no") await checkOutputDir(args.outputDir);
 
     let resumeFrom: string | undefined;
     if (options.resumeFromCheckpoint === true) {
@@ -329,7 +358,7 @@ export class Trainer {
     if (args.loadBestModelAtEnd && this.state.bestModelCheckpoint) await this.loadBestModel();
 
     const stepsRun = this.state.globalStep - startStep;
-    const trainingLoss = stepsRun > 0 ? totalLoss / stepsRun : 0;
+    const trainingLoss = stepsRun > 0 ? totalLoss / stepsRun : loggedTrainingLoss(this.state.logHistory);
     const numSamples = args.maxSteps > 0 ? maxSteps * batchSize * accumulation : data.numRows * args.numTrainEpochs;
     const metrics: Record<string, number> = {
       ...speedMetrics("train", start, numSamples, maxSteps),
@@ -449,6 +478,8 @@ export class Trainer {
             note: "batch order is a function of (data_seed, epoch) and dropout of (seed, global_step); nothing else to restore",
           }
         : undefined,
+    }).catch((err) => {
+      throw explainWriteError(err, dir);
     });
     await rotateCheckpoints(args.outputDir, args.saveTotalLimit, this.state.bestModelCheckpoint);
     return dir;
@@ -489,7 +520,7 @@ export class Trainer {
   async evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
     checkOptions("evaluate", options, ["metricKeyPrefix"]);
     const prefix = options.metricKeyPrefix ?? "eval";
-    const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix);
+    const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix, true);
     await this.log(output.metrics);
     await this.emit("onEvaluate", { metrics: output.metrics, lastTrainingLoss: this.lastTrainingLoss() });
     return output.metrics;
@@ -503,8 +534,9 @@ export class Trainer {
     return output;
   }
 
-  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string): Promise<PredictionOutput> {
+  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string, scored = false): Promise<PredictionOutput> {
     const data = this.view(dataset, role);
+    if (scored) this.requireLabelsToScore(data);
     const batchSize = this.args.perDeviceEvalBatchSize;
     const batches = toBatches(Array.from({ length: data.numRows }, (_, i) => i), batchSize, false);
     const start = performance.now();
@@ -556,11 +588,15 @@ export class Trainer {
 
   /** Save the model (config.json, model.safetensors), the tokenizer files and training_args.json to `outputDir`. */
   async saveModel(outputDir: string = this.args.outputDir): Promise<void> {
-    await fs.mkdir(outputDir, { recursive: true });
-    await this.model.savePretrained(outputDir);
-    if (this.tokenizer?.savePretrained) await this.tokenizer.savePretrained(outputDir);
-    const tmp = path.join(outputDir, `.${TRAINING_ARGS_NAME}.tmp-${process.pid}`);
-    await fs.writeFile(tmp, `${JSON.stringify(this.args.toJSON(), null, 2)}\n`);
-    await fs.rename(tmp, path.join(outputDir, TRAINING_ARGS_NAME));
+    try {
+      await fs.mkdir(outputDir, { recursive: true });
+      await this.model.savePretrained(outputDir);
+      if (this.tokenizer?.savePretrained) await this.tokenizer.savePretrained(outputDir);
+      const tmp = path.join(outputDir, `.${TRAINING_ARGS_NAME}.tmp-${process.pid}`);
+      await fs.writeFile(tmp, `${JSON.stringify(this.args.toJSON(), null, 2)}\n`);
+      await fs.rename(tmp, path.join(outputDir, TRAINING_ARGS_NAME));
+    } catch (err) {
+      throw explainWriteError(err, outputDir);
+    }
   }
 }

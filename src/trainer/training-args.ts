@@ -249,6 +249,7 @@ export class TrainingArguments {
       else fail(`evaluation strategy ${this.evalStrategy} requires either non-zero evalSteps or loggingSteps.`);
     }
     if (this.loggingStrategy === "steps" && this.loggingSteps === 0) fail(`logging strategy ${this.loggingStrategy} requires non-zero loggingSteps.`);
+    if (this.saveStrategy === "steps" && this.saveSteps === 0) fail(`save strategy ${this.saveStrategy} requires a positive saveSteps (a checkpoint every saveSteps steps), got 0; or set saveStrategy: "no".`);
     for (const [name, v] of [["loggingSteps", this.loggingSteps], ["saveSteps", this.saveSteps], ["evalSteps", this.evalSteps]] as const) {
       if (v === null) continue;
       if (!(v >= 0) || (v > 1 && !Number.isInteger(v))) fail(`${name} must be an integer if bigger than 1: ${v}.`);
