@@ -1,7 +1,10 @@
 // Inputs a learner coming from the Python course gets wrong: each must fail with words that say what to
 // do (or work as in Python), never be ignored silently.
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   AutoConfig,
   AutoModelForSequenceClassification,
@@ -20,7 +23,10 @@ import {
   loadMetric,
 } from "../src/index.js";
 import { didYouMean } from "../src/options.js";
-import { TINY_MODEL_DIR } from "./helpers/paths.js";
+import { explainWriteError } from "../src/trainer/output-dir.js";
+import { startLocalHub } from "./helpers/local-hub.js";
+import { SHARED_HUB, TINY_MODEL_DIR } from "./helpers/paths.js";
+import { run as trainCli } from "../src/cli/train.js";
 
 let tokenizer: PreTrainedTokenizer;
 before(async () => {
@@ -128,5 +134,216 @@ describe("Python habits: indexing and await", () => {
     const tok = AutoTokenizer.fromPretrained(TINY_MODEL_DIR);
     assert.throws(() => (tok as unknown as PreTrainedTokenizer).decode([1]), /did you forget await/);
     assert.ok((await tok) instanceof PreTrainedTokenizer);
+  });
+});
+
+describe("files a learner gets wrong", () => {
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-learner-"));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test("a weight relabelled I32 is refused, naming the tensor and the file", async () => {
+    const dir = path.join(tmp, "int-weight");
+    fs.cpSync(TINY_MODEL_DIR, dir, { recursive: true });
+    const file = path.join(dir, "model.safetensors");
+    const bytes = fs.readFileSync(file);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, { dtype: string }>;
+    const name = Object.keys(header).find((k) => k.endsWith("classifier.weight"))!;
+    header[name].dtype = "I32"; // same item size: the bytes stay, only their meaning changes
+    const json = Buffer.from(JSON.stringify(header).padEnd(headerLength, " "));
+    assert.equal(json.length, headerLength);
+    fs.writeFileSync(file, Buffer.concat([bytes.subarray(0, 8), json, bytes.subarray(8 + headerLength)]));
+    await assert.rejects(AutoModelForSequenceClassification.fromPretrained(dir), (err: Error) => {
+      assert.match(err.message, new RegExp(`Checkpoint tensor "${name.replace(/\./g, "\\.")}" in .*model\\.safetensors has dtype I32; a model weight must be floating point`));
+      assert.ok(err.message.includes(file), "names the file");
+      return true;
+    });
+  });
+
+  test("outputDir that cannot be written fails before training, in words", async () => {
+    const blocker = path.join(tmp, "a-file");
+    fs.writeFileSync(blocker, "");
+    const model = await AutoModelForSequenceClassification.fromPretrained(TINY_MODEL_DIR);
+    try {
+      const data = Dataset.fromDict({ input_ids: [[101, 102], [101, 102]], attention_mask: [[1, 1], [1, 1]], label: [0, 1] });
+      const args = new TrainingArguments({ outputDir: path.join(blocker, "out"), maxSteps: 1, disableTqdm: true });
+      const before = weightsOf(model);
+      await assert.rejects(new Trainer({ model, args, trainDataset: data }).train(), /Cannot create the folder .*a-file\/out: a file is in the way \(ENOTDIR\)\. Choose another outputDir/);
+      assert.deepEqual(weightsOf(model), before, "no step was taken");
+      if (process.getuid?.() === 0) {
+        console.log("# skipped the read-only folder case: root can write to read-only folders");
+      } else {
+        const readOnly = path.join(tmp, "read-only");
+        fs.mkdirSync(readOnly, { mode: 0o555 });
+        const ro = new TrainingArguments({ outputDir: path.join(readOnly, "out"), maxSteps: 1, disableTqdm: true });
+        await assert.rejects(new Trainer({ model, args: ro, trainDataset: data }).train(), /Cannot write to .*read-only\/out \(EACCES: not writable\)/);
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
+  test("ENOSPC names the path and what to do", () => {
+    const err = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    const explained = explainWriteError(err, "test_trainer/checkpoint-500") as Error;
+    assert.match(explained.message, /No space left on the disk while writing to .*test_trainer\/checkpoint-500 \(ENOSPC\)\. Free some space, or keep fewer checkpoints \(saveTotalLimit: 1/);
+  });
+
+  test("saveSteps: 0 is refused, as in Python", () => {
+    assert.throws(() => new TrainingArguments({ outputDir: "o", saveSteps: 0 }), /save strategy steps requires a positive saveSteps/);
+    assert.doesNotThrow(() => new TrainingArguments({ outputDir: "o", saveSteps: 0, saveStrategy: "no" }));
+  });
+
+  test("an eval dataset without labels is named as such, not blamed on metricForBestModel", async () => {
+    const model = await AutoModelForSequenceClassification.fromPretrained(TINY_MODEL_DIR);
+    try {
+      const train = Dataset.fromDict({ input_ids: [[101, 102]], attention_mask: [[1, 1]], label: [0] });
+      const unlabelled = train.removeColumns("label");
+      const args = new TrainingArguments({
+        outputDir: path.join(tmp, "no-labels"), evalStrategy: "epoch", saveStrategy: "epoch", loadBestModelAtEnd: true, metricForBestModel: "accuracy", disableTqdm: true,
+      });
+      const trainer = new Trainer({ model, args, trainDataset: train, evalDataset: unlabelled, computeMetrics: () => ({ accuracy: 1 }) });
+      await assert.rejects(trainer.train(), /evalDataset has no "label" column \(columns: input_ids, attention_mask\), so computeMetrics cannot be computed on it/);
+      await assert.rejects(trainer.evaluate(), /evalDataset has no "label" column/);
+      assert.equal((await trainer.predict(unlabelled)).label_ids, null, "predict on unlabelled data still works");
+    } finally {
+      model.dispose();
+    }
+  });
+
+  test("resuming a finished run reports the logged training loss, not 0", async () => {
+    const model = await AutoModelForSequenceClassification.fromPretrained(TINY_MODEL_DIR);
+    try {
+      const data = Dataset.fromDict({ input_ids: [[101, 7, 102], [101, 8, 102]], attention_mask: [[1, 1, 1], [1, 1, 1]], label: [0, 1] });
+      const args = new TrainingArguments({ outputDir: path.join(tmp, "finished"), maxSteps: 2, perDeviceTrainBatchSize: 1, loggingSteps: 1, saveSteps: 2, disableTqdm: true, seed: 3 });
+      const first = await new Trainer({ model, args, trainDataset: data }).train();
+      const again = new Trainer({ model, args, trainDataset: data });
+      const resumed = await again.train({ resumeFromCheckpoint: true });
+      assert.equal(resumed.globalStep, 2);
+      const logged = again.state.logHistory.filter((e) => e.loss !== undefined).map((e) => e.loss);
+      assert.equal(logged.length, 2);
+      assert.ok(resumed.metrics.train_loss > 0);
+      assert.equal(resumed.metrics.train_loss, (logged[0] + logged[1]) / 2);
+      assert.ok(Math.abs(resumed.metrics.train_loss - first.metrics.train_loss) < 1e-4, "the logged losses are rounded to 4 digits");
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
+function weightsOf(model: { namedParameters(): Array<[string, { dataSync(): ArrayLike<number> }]> }): number[] {
+  return model.namedParameters().flatMap(([, v]) => Array.from(v.dataSync()).slice(0, 4));
+}
+
+describe("data files: encoding, damage and emptiness, with the file named", () => {
+  let tmp: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-data-files-"));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test("Latin-1 csv / json / text fail with the line and byte offset instead of U+FFFD", async () => {
+    const latin1 = Buffer.from("text,label\ngood,1\ncaf\xe9 con leche,0\n", "latin1");
+    for (const [format, name, content] of [
+      ["csv", "tweets.csv", latin1],
+      ["json", "tweets.jsonl", Buffer.from('{"text": "ok"}\n{"text": "caf\xe9"}\n', "latin1")],
+      ["text", "tweets.txt", Buffer.from("fine\nalso fine\nni\xf1o\n", "latin1")],
+    ] as const) {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, content);
+      const line = format === "text" ? 3 : format === "csv" ? 3 : 2;
+      const offset = content.indexOf(format === "text" ? 0xf1 : 0xe9);
+      await assert.rejects(
+        loadDataset(format, { dataFiles: file }),
+        new RegExp(`${file.replace(/[.]/g, "\\.")} is not UTF-8 text: line ${line}, byte offset ${offset} holds 0x(E9|F1)\\. Re-encode the file as UTF-8`),
+        format,
+      );
+    }
+    fs.writeFileSync(path.join(tmp, "ok.csv"), "text,label\ncaf\u00e9 \ud83d\ude00,1\n");
+    const ok = await loadDataset("csv", { dataFiles: path.join(tmp, "ok.csv"), split: "train" });
+    assert.equal(ok.get(0).text, "caf\u00e9 \ud83d\ude00");
+  });
+
+  test("an empty .json fails as an empty .csv does, naming the file", async () => {
+    for (const name of ["empty.json", "empty.jsonl", "empty.csv", "empty.txt"]) {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, name === "empty.json" ? "\n" : "");
+      const format = name.endsWith(".csv") ? "csv" : name.endsWith(".txt") ? "text" : "json";
+      await assert.rejects(loadDataset(format, { dataFiles: file }), new RegExp(`${name.replace(".", "\\.")} is empty: there are no rows to load`), name);
+    }
+  });
+
+  test("a truncated parquet file is named, and one in the hub cache is to be downloaded again", async () => {
+    const source = path.join(SHARED_HUB, "datasets", "cardiffnlp", "tweet_eval", "emotion", "validation-00000-of-00001.parquet");
+    const bytes = fs.readFileSync(source);
+    const local = path.join(tmp, "validation.parquet");
+    fs.writeFileSync(local, bytes.subarray(0, bytes.length - 100));
+    await assert.rejects(loadDataset("parquet", { dataFiles: local }), (err: Error) => {
+      assert.ok(err.message.startsWith(`${local} is not a readable parquet file (`), err.message);
+      assert.match(err.message, /truncated or corrupted\. Replace it with a complete copy/);
+      return true;
+    });
+
+    const hub = await startLocalHub();
+    try {
+      const cacheDir = path.join(tmp, "cache");
+      const opts = { endpoint: hub.url, cacheDir, split: "validation" };
+      assert.equal((await loadDataset("tweet_eval", "emotion", opts)).numRows, 374);
+      const cached = fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.parentPath.endsWith("blobs"))
+        .map((e) => path.join(e.parentPath, e.name))
+        .find((f) => fs.readFileSync(f).subarray(0, 4).toString() === "PAR1" && fs.statSync(f).size === bytes.length)!;
+      fs.writeFileSync(cached, bytes.subarray(0, bytes.length / 2));
+      await assert.rejects(loadDataset("tweet_eval", "emotion", opts), (err: Error) => {
+        assert.match(err.message, /validation-00000-of-00001\.parquet is not a readable parquet file/);
+        assert.ok(err.message.includes(`It is a file of the hub cache: delete ${fs.realpathSync(cached)}`), err.message);
+        assert.match(err.message, /load the dataset again to download it anew/);
+        return true;
+      });
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe("tweet-transformers CLI", () => {
+  test("--lr -1 says it must be positive (Node said 'argument is ambiguous')", async () => {
+    await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--lr", "-1"]), /--lr must be a positive number, got "-1"/);
+    await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--epochs", "-.5"]), /--epochs must be a positive number, got "-.5"/);
+    await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--batch_size", "8"]), /Unknown option --batch_size\. Did you mean --batch-size\? See --help/);
+  });
+
+  test("--ignore-mismatched-sizes: the 4-label tiny model trains on the 3 labels of stance_climate", async () => {
+    const hub = await startLocalHub();
+    const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "tt-cli-mismatch-"));
+    Object.assign(process.env, { HF_ENDPOINT: hub.url, HF_HOME: home });
+    delete process.env.HF_HUB_CACHE;
+    const quiet = console.warn;
+    try {
+      const argv = ["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "stance_climate", "--max-steps", "1", "--max-length", "8",
+        "--batch-size", "4", "--train-samples", "4", "--output-dir", path.join(home, "out")];
+      await assert.rejects(trainCli(argv), /size mismatch for classifier\.weight.*`--ignore-mismatched-sizes` for `tweet-transformers train`/);
+      console.warn = () => undefined;
+      const write = process.stdout.write;
+      let printed = "";
+      process.stdout.write = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
+      try {
+        assert.equal(await trainCli([...argv, "--ignore-mismatched-sizes"]), 0);
+      } finally {
+        process.stdout.write = write;
+      }
+      const config = JSON.parse(fs.readFileSync(path.join(home, "out", "config.json"), "utf8"));
+      assert.deepEqual(Object.values(config.id2label), ["none", "against", "favor"]);
+      assert.equal(typeof JSON.parse(printed.trim().split("\n").pop()!).train_loss, "number");
+    } finally {
+      console.warn = quiet;
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      await hub.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

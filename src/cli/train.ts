@@ -45,6 +45,8 @@ export async function run(args: string[]): Promise<number> {
   if (!values.model) throw new Error(`--model is required (a hub id such as distilbert-base-uncased, or a local folder).\n${USAGE}`);
   if (!values.dataset) throw new Error(`--dataset is required (e.g. tweet_eval).\n${USAGE}`);
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
+  const learningRate = positiveNumber(values.lr, "--lr");
+  const numTrainEpochs = positiveNumber(values.epochs, "--epochs");
   const maxLength = positiveInt(values["max-length"], "--max-length");
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}".`);
@@ -72,10 +74,10 @@ export async function run(args: string[]): Promise<number> {
   const strategy = evalDataset ? "epoch" : "no";
   const trainingArgs = new TrainingArguments({
     outputDir,
-    numTrainEpochs: positiveNumber(values.epochs, "--epochs"),
+    numTrainEpochs,
     perDeviceTrainBatchSize: batchSize,
     perDeviceEvalBatchSize: values["eval-batch-size"] === undefined ? batchSize : positiveInt(values["eval-batch-size"], "--eval-batch-size"),
-    learningRate: positiveNumber(values.lr, "--lr"),
+    learningRate,
     weightDecay: Number(values["weight-decay"]),
     maxSteps: values["max-steps"] === undefined ? -1 : positiveInt(values["max-steps"], "--max-steps"),
     seed,

@@ -105,7 +105,29 @@ function featuresFromHfMetadata(json: string | undefined): Features | undefined 
   }
 }
 
+/** What to do about a damaged file: download it again when it is a file of the hub cache, else replace it. */
+function damagedFileAdvice(file: string): string {
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // keep the path as given
+  }
+  const inHubCache = /[\\/](datasets|models)--[^\\/]+[\\/](blobs|snapshots)[\\/]/.test(real);
+  return inHubCache
+    ? `It is a file of the hub cache: delete ${real} (and the snapshot link to it, ${file}) and load the dataset again to download it anew.`
+    : "Replace it with a complete copy (download or write it again).";
+}
+
 async function readParquet(file: string): Promise<Table> {
+  try {
+    return await parseParquet(file);
+  } catch (err) {
+    throw new Error(`${file} is not a readable parquet file (${(err as Error).message}): it is truncated or corrupted. ${damagedFileAdvice(file)}`, { cause: err });
+  }
+}
+
+async function parseParquet(file: string): Promise<Table> {
   const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
   const bytes = fs.readFileSync(file);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -139,11 +161,40 @@ async function readParquet(file: string): Promise<Table> {
   return { columns, features };
 }
 
+/** Length of the valid UTF-8 sequence at `i` (as TextDecoder judges it), or 0 when the bytes there are not UTF-8. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i];
+  if (b < 0x80) return 1;
+  const [n, lo, hi] = b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf]
+    : b === 0xf0 ? [4, 0x90, 0xbf] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+  if (n === 0 || i + n > bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return 0;
+  for (let k = 2; k < n; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return 0;
+  return n;
+}
+
+/** The file as UTF-8 text; other encodings fail with the line and byte offset of the first byte that is not UTF-8. */
+function readUtf8(file: string): string {
+  const bytes = fs.readFileSync(file);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    let i = 0;
+    for (let n; i < bytes.length && (n = utf8SequenceLength(bytes, i)) > 0; i += n);
+    let line = 1;
+    for (let k = 0; k < i; k++) if (bytes[k] === 0x0a) line++;
+    throw new Error(
+      `${file} is not UTF-8 text: line ${line}, byte offset ${i} holds 0x${bytes[i].toString(16).toUpperCase().padStart(2, "0")}. ` +
+        `Re-encode the file as UTF-8 (e.g. \`iconv -f latin1 -t utf-8 in.csv > out.csv\`, or "CSV UTF-8" when saving from a spreadsheet).`,
+    );
+  }
+}
+
 /** Reads one local data file as columns. */
 export async function readDataFile(file: string, format: FileFormat | undefined = formatOf(file), options: { field?: string } = {}): Promise<Table> {
   if (!format) throw new Error(`Cannot tell the format of ${file}: use a .parquet, .csv, .tsv, .json, .jsonl or .txt file.`);
   if (format === "parquet") return readParquet(file);
-  const text = fs.readFileSync(file, "utf8");
+  const text = readUtf8(file);
+  if (text.replace(/^\ufeff/, "").trim() === "") throw new Error(`${file} is empty: there are no rows to load. Check that the file was written completely.`);
   let columns: Record<string, unknown[]>;
   if (format === "csv") columns = csvColumns(parseCsv(text, path.extname(file).toLowerCase() === ".tsv" ? "\t" : ","), file);
   else if (format === "json") columns = readJson(text, file, options.field);
