@@ -329,18 +329,32 @@ test("step-wise evaluation and saving, warmup, fractional epochs", async () => {
 
 test("gradient accumulation: 2 batches of 2 equal 1 batch of 4; dropout is on in training only", async () => {
   const data = paddedDataset(4);
+  // Adam with the default eps (1e-8) turns a gradient near 0 into ±lr by its sign, so float32 noise in such a
+  // gradient moves the weight by up to 2·lr whatever the kernels: weights after Adam steps are only comparable
+  // when eps is large. With eps = 1 a gradient error δg moves a weight by at most ~2·lr·δg/eps per step.
+  const lr = 1e-3;
+  const adamEpsilon = 1;
   const run = async (bs: number, ga: number) => {
     const model = await tinyModel();
-    const args = new TrainingArguments({ outputDir: tmp("ga"), perDeviceTrainBatchSize: bs, gradientAccumulationSteps: ga, numTrainEpochs: 2, learningRate: 1e-3, saveStrategy: "no", loggingSteps: 1 });
+    const args = new TrainingArguments({
+      outputDir: tmp("ga"), perDeviceTrainBatchSize: bs, gradientAccumulationSteps: ga, numTrainEpochs: 2, learningRate: lr, adamEpsilon, saveStrategy: "no", loggingSteps: 1,
+    });
     const trainer = new Trainer({ model, args, trainDataset: data });
     await trainer.train();
     return { w: weights(model), log: trainer.state.logHistory };
   };
   const a = await run(4, 1);
   const b = await run(2, 2);
-  assert.ok(maxDiff(a.w, b.w) < 1e-5, `max diff ${maxDiff(a.w, b.w)}`);
+  // δg: float32 sums regrouped (2 + 2 rows vs 4, other kernel blockings): ≤ 4·eps32·√n·‖g‖₂ per element, where
+  // n = 4 rows × 24 tokens is the longest sum over the batch; per step the weight moves ≤ 2·lr·δg/eps.
+  const eps32 = 2 ** -23;
+  const steps = a.log.filter((e) => "grad_norm" in e);
+  const bound = steps.reduce((sum, e) => sum + ((2 * lr) / adamEpsilon) * 4 * eps32 * Math.sqrt(4 * 24) * e.grad_norm, 0);
+  assert.ok(maxDiff(a.w, b.w) <= bound, `max diff ${maxDiff(a.w, b.w)} > bound ${bound}`);
+  console.log(`# gradient accumulation: max weight diff ${maxDiff(a.w, b.w).toExponential(2)}, bound ${bound.toExponential(2)}`);
   assert.deepEqual(a.log.filter((e) => "loss" in e).map((e) => e.step), [1, 2]);
-  assert.ok(Math.abs(a.log[0].loss - b.log[0].loss) < 1e-4);
+  // The logged loss is rounded to 4 digits: equal up to one unit in the last place.
+  assert.ok(Math.abs(a.log[0].loss - b.log[0].loss) <= 1e-4 + 1e-12);
 
   // dropout: with the config's dropout, training forwards differ from the eval forward
   const model = await AutoModelForSequenceClassification.fromPretrained(TINY_MODEL_DIR);
