@@ -313,7 +313,7 @@ describe("tweet-transformers CLI", () => {
   test("--lr -1 says it must be positive (Node said 'argument is ambiguous')", async () => {
     await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--lr", "-1"]), /--lr must be a positive number, got "-1"/);
     await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--epochs", "-.5"]), /--epochs must be a positive number, got "-.5"/);
-    await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--batch_size", "8"]), /Unknown option --batch_size\. Did you mean --batch-size\? See --help/);
+    await assert.rejects(trainCli(["--model", TINY_MODEL_DIR, "--batch_size", "8"]), /Unknown option '--batch_size'\. Did you mean --batch-size\? See --help/);
   });
 
   test("--ignore-mismatched-sizes: the 4-label tiny model trains on the 3 labels of stance_climate", async () => {

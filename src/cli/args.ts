@@ -26,7 +26,7 @@ export function parseCommandArgs<T extends ParseArgsConfig & { args: string[]; o
   } catch (err) {
     const unknown = /^Unknown option '--([^']+)'/.exec((err as Error).message);
     if ((err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
-      throw new Error(`Unknown option --${unknown[1]}.${didYouMeanText(unknown[1], Object.keys(config.options)).replace(/"(.+?)"/, "--$1")} See --help.`);
+      throw new Error(`Unknown option '--${unknown[1]}'.${didYouMeanText(unknown[1], Object.keys(config.options)).replace(/"(.+?)"/, "--$1")} See --help.`);
     }
     throw err;
   }
