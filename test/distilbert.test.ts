@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend.js";
 import { registerNativeBackend } from "../src/accel/native-backend.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel, FLOAT32_MIN, attentionMaskBias } from "../src/models/index.js";
-import { float32Bound } from "./helpers/float32.js";
+import { distilBertForwardBounds, float32Bound } from "./helpers/float32.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 
 const BACKENDS = ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
@@ -28,28 +28,6 @@ function maxAbsDiff(actual: tf.Tensor, expected: unknown[]): number {
   let max = 0;
   for (let i = 0; i < e.length; i++) max = Math.max(max, Math.abs(a[i] - e[i]));
   return max;
-}
-
-const maxAbs = (values: unknown[]) => Math.max(...(values.flat(3) as number[]).map(Math.abs));
-
-/**
- * How far two float32 forwards (ours, PyTorch's) may drift apart: the roundings of the longest chain to one
- * output (each sum of K products: K; softmax over the sequence; LayerNorm: two means and the map), times
- * eps32, times the size of the values (LayerNorm output; logits). The loss of a batch mean of cross-entropies
- * moves by at most 2·max|Δ logit| (its gradient has an L1 norm ≤ 2 per row), plus its own log-sum-exp and mean.
- */
-function forwardBounds(config: DistilBertConfig): { hidden: number; logits: number; loss: number } {
-  const { dim, hidden_dim: hidden, n_heads: heads, n_layers: layers } = config as unknown as Record<string, number>;
-  const seq = ref.inputs.input_ids[0].length;
-  const layerNorm = 2 * dim + 8;
-  const attention = dim + dim / heads + (seq + 4) + seq + dim + layerNorm;
-  const ffn = dim + 30 + hidden + layerNorm; // lin1, GELU (erf and a few products), lin2, LayerNorm
-  const roundings = layerNorm + layers * (attention + ffn);
-  const hiddenBound = float32Bound(roundings, maxAbs(ref.forward.last_hidden_state));
-  const logits = float32Bound(roundings + 2 * dim + 2, Math.max(maxAbs(ref.forward.logits), maxAbs(ref.forward.last_hidden_state)));
-  const rows = ref.inputs.labels.length;
-  const numLabels = ref.forward.logits[0].length;
-  return { hidden: hiddenBound, logits, loss: 2 * logits + float32Bound(numLabels + 4 + rows, ref.forward.loss) };
 }
 
 function l2(values: ArrayLike<number>): number {
@@ -73,7 +51,7 @@ for (const backend of BACKENDS) {
         const o = model.forward(batch);
         return { hidden: maxAbsDiff(o.lastHiddenState, ref.forward.last_hidden_state), logits: maxAbsDiff(o.logits, ref.forward.logits), loss: Math.abs(o.loss!.dataSync()[0] - ref.forward.loss) };
       });
-      const bounds = forwardBounds(model.config);
+      const bounds = distilBertForwardBounds(model.config, ref);
       t.diagnostic(
         `${backend}: max |Δ| last_hidden_state ${out.hidden.toExponential(2)} (bound ${bounds.hidden.toExponential(2)}), ` +
           `logits ${out.logits.toExponential(2)} (bound ${bounds.logits.toExponential(2)}), |Δ loss| ${out.loss.toExponential(2)} (bound ${bounds.loss.toExponential(2)})`,
@@ -86,7 +64,7 @@ for (const backend of BACKENDS) {
     it("backward: every parameter's gradient within ||g - g_ref|| <= 1e-3 ||g_ref|| + 1e-6 sqrt(n); [PAD] row exactly zero", (t) => {
       const before = tf.memory().numTensors;
       const { value, grads } = tf.variableGrads(() => model.forward(batch).loss!, model.parameters());
-      assert.ok(Math.abs(value.dataSync()[0] - ref.forward.loss) <= 1e-5);
+      assert.ok(Math.abs(value.dataSync()[0] - ref.forward.loss) <= distilBertForwardBounds(model.config, ref).loss);
       const names = model.namedParameters();
       assert.deepEqual(names.map(([n]) => n).sort(), Object.keys(ref.gradients.stats).sort(), "one gradient per reference tensor");
       let worst = 0;
@@ -123,16 +101,18 @@ for (const backend of BACKENDS) {
       tf.tidy(() => {
         const out = model.forward(batch, { outputHiddenStates: true, outputAttentions: true });
         assert.equal(out.hiddenStates!.length, model.config.n_layers + 1);
-        assert.ok(maxAbsDiff(out.hiddenStates![model.config.n_layers], ref.forward.last_hidden_state) <= 1e-4);
+        const bounds = distilBertForwardBounds(model.config, ref);
+        assert.ok(maxAbsDiff(out.hiddenStates![model.config.n_layers], ref.forward.last_hidden_state) <= bounds.hidden);
         assert.equal(out.attentions!.length, model.config.n_layers);
         const att = out.attentions![0];
         assert.deepEqual(att.shape, [5, model.config.n_heads, 24, 24]);
         const rowSums = tf.sum(att, -1).dataSync();
-        assert.ok(rowSums.every((s) => Math.abs(s - 1) < 1e-5));
+        // 24 probabilities (each an expf and a division) summed: about 24 + 4 roundings on a total of 1.
+        assert.ok(rowSums.every((s) => Math.abs(s - 1) <= float32Bound(24 + 4, 1)));
         // The first text has 8 tokens: keys 8.. are padding and get no attention.
         const padKeys = att.slice([0, 0, 0, 8], [1, -1, -1, -1]).dataSync();
         assert.ok(padKeys.every((x) => x === 0));
-        assert.ok(maxAbsDiff(tf.squeeze(out.lastHiddenState.slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state) <= 1e-4);
+        assert.ok(maxAbsDiff(tf.squeeze(out.lastHiddenState.slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state) <= bounds.hidden);
         const plain = model.forward(batch);
         assert.equal(plain.hiddenStates, undefined);
         assert.equal(plain.attentions, undefined);
@@ -151,7 +131,9 @@ for (const backend of BACKENDS) {
         const both = model.forward({ ...two, labels: batch.labels.slice(0, 2) }).loss!.dataSync()[0];
         const first = model.forward({ input_ids: [two.input_ids[0]], attention_mask: [two.attention_mask[0]], labels: [batch.labels[0]] }).loss!.dataSync()[0];
         const ignored = model.forward({ ...two, labels: [batch.labels[0], -100] }).loss!.dataSync()[0];
-        assert.ok(Math.abs(ignored - first) < 1e-6 && Math.abs(both - first) > 1e-4, `${ignored} ${first} ${both}`);
+        // The same row in batches of 1 and 2: kernels may sum in another order per batch shape.
+        const lossBound = distilBertForwardBounds(model.config, ref).loss;
+        assert.ok(Math.abs(ignored - first) <= lossBound && Math.abs(both - first) > lossBound, `${ignored} ${first} ${both}`);
       });
     });
 

@@ -24,6 +24,7 @@ import {
   type TrainerCallback,
 } from "../src/trainer/index.js";
 import { lengthGroupedOrder, shuffledOrder, toBatches } from "../src/trainer/sampler.js";
+import { EPS32, float32Bound } from "./helpers/float32.js";
 import { REPO_ROOT, TINY_MODEL_DIR } from "./helpers/paths.js";
 
 setDefaultProgressCallback(null); // keep the test output clean; the display itself is tested below
@@ -152,8 +153,11 @@ test("AdamW: torch.optim.AdamW's update, decoupled decay only where it belongs",
       }),
     );
   }
-  Array.from(p.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - pv[i]) < 1e-6, `weight ${x} vs ${pv[i]}`));
-  Array.from(b.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - bv[i]) < 1e-6, `bias ${x} vs ${bv[i]}`));
+  // float32 against float64: about 12 roundings per step (moments, bias corrections, sqrt, division, decay), 2 steps,
+  // on values of magnitude max(|p|, lr·|update| ≤ lr/(1 - beta1)) ≤ 2.
+  const adamTol = (x: number) => float32Bound(12 * 2, Math.max(1, Math.abs(x)));
+  Array.from(p.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - pv[i]) <= adamTol(pv[i]), `weight ${x} vs ${pv[i]}`));
+  Array.from(b.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - bv[i]) <= adamTol(bv[i]), `bias ${x} vs ${bv[i]}`));
   // state round trip
   const saved = opt.stateDict();
   assert.equal(saved.metadata.step, "2");
@@ -180,8 +184,9 @@ test("linear schedule with warmup, clipping by global norm", async () => {
   assert.deepEqual(lrs, [0, 0.5, 1, 0.75, 0.5, 0.25]);
   const grads = new Map([["a", tf.tensor1d([3, 0])], ["b", tf.tensor1d([0, 4])]]);
   const { norm, grads: clipped } = clipGradNorm(grads, 1);
-  assert.ok(Math.abs(norm - 5) < 1e-6);
-  assert.ok(Math.abs(clipped.get("a")!.dataSync()[0] - 3 / (5 + 1e-6)) < 1e-6);
+  // 3² + 4² and its root are exact in float32; the clipped value is one float32 division and one product off.
+  assert.equal(norm, 5);
+  assert.ok(Math.abs(clipped.get("a")!.dataSync()[0] - 3 / (5 + 1e-6)) <= float32Bound(3, 1));
   for (const t of [...grads.values(), ...clipped.values()]) t.dispose();
 });
 
@@ -347,9 +352,8 @@ test("gradient accumulation: 2 batches of 2 equal 1 batch of 4; dropout is on in
   const b = await run(2, 2);
   // δg: float32 sums regrouped (2 + 2 rows vs 4, other kernel blockings): ≤ 4·eps32·√n·‖g‖₂ per element, where
   // n = 4 rows × 24 tokens is the longest sum over the batch; per step the weight moves ≤ 2·lr·δg/eps.
-  const eps32 = 2 ** -23;
   const steps = a.log.filter((e) => "grad_norm" in e);
-  const bound = steps.reduce((sum, e) => sum + ((2 * lr) / adamEpsilon) * 4 * eps32 * Math.sqrt(4 * 24) * e.grad_norm, 0);
+  const bound = steps.reduce((sum, e) => sum + ((2 * lr) / adamEpsilon) * 4 * EPS32 * Math.sqrt(4 * 24) * e.grad_norm, 0);
   assert.ok(maxDiff(a.w, b.w) <= bound, `max diff ${maxDiff(a.w, b.w)} > bound ${bound}`);
   console.log(`# gradient accumulation: max weight diff ${maxDiff(a.w, b.w).toExponential(2)}, bound ${bound.toExponential(2)}`);
   assert.deepEqual(a.log.filter((e) => "loss" in e).map((e) => e.step), [1, 2]);

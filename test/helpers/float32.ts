@@ -13,3 +13,32 @@ export const EPS32 = 2 ** -23;
 export function float32Bound(roundings: number, magnitude: number): number {
   return Math.max(1, roundings) * EPS32 * magnitude;
 }
+
+const maxAbs = (values: unknown[]) => Math.max(...(values.flat(3) as number[]).map(Math.abs));
+
+/** What the DistilBERT parity bounds need of a fixture's reference.json. */
+export interface ForwardReference {
+  inputs: { input_ids: number[][]; labels: number[] };
+  forward: { last_hidden_state: unknown[]; logits: number[][]; loss: number };
+}
+
+/**
+ * How far two float32 DistilBERT forwards (ours, PyTorch's reference) may drift apart: the roundings of the
+ * longest chain to one output (each sum of K products: K; softmax over the sequence; LayerNorm: two means and
+ * the map), times eps32, times the size of the values (LayerNorm outputs; logits). The loss, a batch mean of
+ * cross-entropies, moves by at most 2·max|Δ logit| (its gradient has an L1 norm ≤ 2 per row), plus its own
+ * log-sum-exp and mean.
+ */
+export function distilBertForwardBounds(config: object, reference: ForwardReference): { hidden: number; logits: number; loss: number } {
+  const { dim, hidden_dim: hidden, n_heads: heads, n_layers: layers } = config as Record<string, number>;
+  const seq = reference.inputs.input_ids[0].length;
+  const layerNorm = 2 * dim + 8;
+  const attention = dim + dim / heads + (seq + 4) + seq + dim + layerNorm;
+  const ffn = dim + 30 + hidden + layerNorm; // lin1, GELU (erf and a few products), lin2, LayerNorm
+  const roundings = layerNorm + layers * (attention + ffn);
+  const hiddenMagnitude = maxAbs(reference.forward.last_hidden_state);
+  const logits = float32Bound(roundings + 2 * dim + 2, Math.max(maxAbs(reference.forward.logits), hiddenMagnitude));
+  const rows = reference.inputs.labels.length;
+  const numLabels = reference.forward.logits[0].length;
+  return { hidden: float32Bound(roundings, hiddenMagnitude), logits, loss: 2 * logits + float32Bound(numLabels + 4 + rows, reference.forward.loss) };
+}
