@@ -6,6 +6,7 @@ import { run as train } from "../src/cli/train.js";
 import { run as evaluate } from "../src/cli/evaluate.js";
 import { useLocalHubEnvironment } from "./helpers/local-hub.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
+import { distilBertForwardBounds, type ForwardReference } from "./helpers/float32.js";
 
 const local = useLocalHubEnvironment("tt-cli-train-");
 
@@ -57,7 +58,10 @@ test("train on tweet_eval emotion through the hub, save the model + tokenizer, t
   const result = JSON.parse(evaluated.stdout.trim()) as Record<string, number>;
   assert.deepEqual(Object.keys(result), ["eval_loss", "eval_accuracy", "eval_f1", "eval_runtime", "eval_samples_per_second", "eval_steps_per_second"]);
   assert.equal(result.eval_accuracy, metrics.test_accuracy, "the saved model is the one train evaluated");
-  assert.ok(Math.abs(result.eval_loss - (metrics.test_loss as number)) < 1e-6);
+  // The same weights on batches of 256 and 32 rows, whose kernels may sum in another order: within the bound of
+  // two float32 forwards of the fixture's model (its reference has longer texts, 24 tokens, than these 16).
+  const reference = JSON.parse(fs.readFileSync(path.join(TINY_MODEL_DIR, "reference.json"), "utf8")) as ForwardReference;
+  assert.ok(Math.abs(result.eval_loss - (metrics.test_loss as number)) <= distilBertForwardBounds(config, reference).loss);
 });
 
 test("CLI errors say what to do", async () => {
