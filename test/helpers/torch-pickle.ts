@@ -152,26 +152,21 @@ export function zip(files: Array<[string, Uint8Array]>, deflate = false): Uint8A
   for (const [name, data] of files) {
     const nameBytes = utf8(name);
     const body = deflate ? deflateRawSync(data) : data;
-    const header = (signature: number, size: number) => {
+    // The local header and the central directory entry share these fields, from the method on.
+    const header = (signature: number, size: number, methodAt: number) => {
       const h = Buffer.alloc(size);
       h.writeUInt32LE(signature, 0);
+      h.writeUInt16LE(20, 4); // version needed (central: version made by)
+      h.writeUInt16LE(deflate ? 8 : 0, methodAt);
+      h.writeUInt32LE(crc32(data), methodAt + 6);
+      h.writeUInt32LE(body.byteLength, methodAt + 10);
+      h.writeUInt32LE(data.byteLength, methodAt + 14);
+      h.writeUInt16LE(nameBytes.length, methodAt + 18);
       return h;
     };
-    const local = header(0x04034b50, 30);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(deflate ? 8 : 0, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(body.byteLength, 18);
-    local.writeUInt32LE(data.byteLength, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = header(0x02014b50, 46);
-    entry.writeUInt16LE(20, 4);
+    const local = header(0x04034b50, 30, 8);
+    const entry = header(0x02014b50, 46, 10);
     entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(deflate ? 8 : 0, 10);
-    entry.writeUInt32LE(crc32(data), 16);
-    entry.writeUInt32LE(body.byteLength, 20);
-    entry.writeUInt32LE(data.byteLength, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, body);
     central.push(entry, nameBytes);
