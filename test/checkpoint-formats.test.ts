@@ -125,6 +125,11 @@ describe("sharded, float16 and bfloat16 safetensors", () => {
     // A shard that lacks a tensor its index lists.
     fs.writeFileSync(path.join(dir, "model-00002-of-00002.safetensors"), await safetensorsBytes(new Map(names.slice(21).map((n) => [n, weights.get(n)!]))));
     await assert.rejects(logitsOf(dir), new RegExp(`index\\.json lists "${names[20].replace(/\./g, "\\.")}" in model-00002-of-00002\\.safetensors, which the shard does not hold`));
+    // An index cannot send the loader outside the folder.
+    fs.writeFileSync(path.join(dir, "model.safetensors.index.json"), JSON.stringify({ weight_map: { [names[0]]: "../bin/pytorch_model.bin" } }));
+    await assert.rejects(logitsOf(dir), /Invalid filename "\.\.\/bin\/pytorch_model\.bin"/);
+    fs.writeFileSync(path.join(dir, "model.safetensors.index.json"), JSON.stringify({ weights: {} }));
+    await assert.rejects(logitsOf(dir), /model\.safetensors\.index\.json has no "weight_map" of tensor names to shard files/);
   });
 
   for (const [dtype, round, unitRoundoff] of [["F16", toF16, 2 ** -11], ["BF16", toBF16, 2 ** -8]] as const) {

@@ -133,10 +133,12 @@ export function configFromOptions<C extends PretrainedConfig>(configClass: Pretr
 
 type Tensors = Map<string, TensorData>;
 
+const readSafetensorsTensors = async (file: string): Promise<Tensors> => (await readSafetensors(file)).tensors;
+
 /** The weight files fromPretrained looks for, in transformers' order, and how each is read. */
 const WEIGHT_FILES: Array<{ name: string; sharded: boolean; read: (file: string) => Promise<Tensors> }> = [
-  { name: "model.safetensors", sharded: false, read: async (file) => (await readSafetensors(file)).tensors },
-  { name: "model.safetensors.index.json", sharded: true, read: async (file) => (await readSafetensors(file)).tensors },
+  { name: "model.safetensors", sharded: false, read: readSafetensorsTensors },
+  { name: "model.safetensors.index.json", sharded: true, read: readSafetensorsTensors },
   { name: "pytorch_model.bin", sharded: false, read: readTorchCheckpoint },
   { name: "pytorch_model.bin.index.json", sharded: true, read: readTorchCheckpoint },
 ];
