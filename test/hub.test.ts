@@ -70,7 +70,7 @@ type Fault = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse)
 
 /**
  * A proxy in front of `upstream` that records requests and lets `fault` take over a response
- * (return true when it did). The Host header is passed on, so CDN redirects point back at the proxy.
+ * (return true when it did). Redirects to `upstream` (CDN links) are rewritten to point back at the proxy.
  */
 async function faultyProxy(upstream: string, fault: Fault) {
   const seen: { method: string; url: string; range?: string }[] = [];
@@ -83,14 +83,16 @@ async function faultyProxy(upstream: string, fault: Fault) {
         const body = Buffer.concat(chunks);
         res.statusCode = upRes.statusCode!;
         for (const [k, v] of Object.entries(upRes.headers)) if (v !== undefined) res.setHeader(k, v);
+        if (upRes.headers.location?.startsWith(upstream)) res.setHeader("location", url + upRes.headers.location.slice(upstream.length));
         if (!fault(req, body, res)) res.end(body);
       });
     });
     up.end();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url,
     seen,
     close: () => new Promise<void>((r) => {
       server.close(() => r());
