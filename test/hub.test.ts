@@ -176,17 +176,22 @@ describe("hub client against the local hub", () => {
     await assert.rejects(listRepoFiles("nobody/nothing", { endpoint: hub.url }), RepoNotFoundError);
   });
 
-  test("gated repositories: 401 without a token, OK with one (option or HF_TOKEN)", async () => {
+  test("gated repositories: 401 without a token (not found by bare name), OK with one (option or HF_TOKEN)", async () => {
     const gated = await startLocalHub(SHARED_HUB, { gated: ["distilbert/distilbert-base-uncased"], token: "hf_secret" });
     try {
       const cacheDir = tempDir();
-      await assert.rejects(hfHubDownload("distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir }), (err: Error) => {
+      await assert.rejects(hfHubDownload("distilbert/distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir }), (err: Error) => {
         assert.ok(err instanceof GatedRepoError);
         assert.match(err.message, /HF_TOKEN/);
-        assert.match(err.message, /distilbert-base-uncased/);
+        assert.match(err.message, /distilbert\/distilbert-base-uncased/);
         return true;
       });
-      await assert.rejects(hfHubDownload("distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir, token: "hf_wrong" }), GatedRepoError);
+      await assert.rejects(hfHubDownload("distilbert/distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir, token: "hf_wrong" }), GatedRepoError);
+      await assert.rejects(hfHubDownload("distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir }), (err: Error) => {
+        assert.ok(err instanceof RepoNotFoundError);
+        assert.match(err.message, /If it is private or gated, set HF_TOKEN/);
+        return true;
+      });
       const file = await hfHubDownload("distilbert-base-uncased", "config.json", { endpoint: gated.url, cacheDir, token: "hf_secret" });
       assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(MODEL_DIR, "config.json")));
       const files = await withEnv({ HF_TOKEN: "hf_secret" }, () => listRepoFiles("distilbert-base-uncased", { endpoint: gated.url }));

@@ -51,6 +51,8 @@ interface Repo {
   type: RepoType;
   id: string;
   dir: string;
+  /** The real path of `dir`: served files must lie inside it. */
+  realDir: string;
   files: FileEntry[];
   commit: string;
 }
@@ -171,10 +173,13 @@ class FolderHub {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendError(res, new HttpError(405, undefined, `${req.method} is not supported: this hub is read-only.`));
     }
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // The path as sent: URL parsing would resolve "." and ".." segments (and "%2e%2e") before they can be refused.
+    const rawPath = (req.url ?? "/").split("?")[0];
+    let url: URL;
     let segments: string[];
     try {
-      segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+      url = new URL(req.url ?? "/", "http://localhost");
+      segments = rawPath.split("/").filter(Boolean).map(decodeURIComponent);
     } catch {
       return sendError(res, new HttpError(400, undefined, "Malformed URL."));
     }
@@ -183,7 +188,7 @@ class FolderHub {
     }
     try {
       if (segments[0] === "api") await this.api(req, res, segments.slice(1), url);
-      else if (segments[0] === "cdn") await this.cdn(req, res, segments.slice(1), url);
+      else if (segments[0] === "cdn") await this.cdn(req, res, segments.slice(1), rawPath, url);
       else await this.resolve(req, res, segments, url);
     } catch (err) {
       if (err instanceof HttpError) sendError(res, err);
@@ -229,21 +234,21 @@ class FolderHub {
    * GET /cdn/{models|datasets}/{org}/{name}/{commit}/{path}?expires=..&sig=..: where linked files are redirected to.
    * A gated repository's file needs the token or an unexpired link signed by this server.
    */
-  private async cdn(req: http.IncomingMessage, res: http.ServerResponse, segments: string[], url: URL): Promise<void> {
+  private async cdn(req: http.IncomingMessage, res: http.ServerResponse, segments: string[], rawPath: string, url: URL): Promise<void> {
     const type = segments[0] === "datasets" ? "dataset" : segments[0] === "models" ? "model" : undefined;
     if (!type || segments.length < 5) throw new HttpError(404, undefined, "Not found.");
     const id = segments.slice(1, 3).join("/");
-    if (this.isGated(id) && !this.hasToken(req) && !this.validLink(url)) throw this.gatedError(type, id);
+    if (this.isGated(id) && !this.hasToken(req) && !this.validLink(rawPath, url)) throw this.gatedError(type, id);
     const repo = this.loadRepo(type, id);
     if (!repo || repo.commit !== segments[3]) throw new HttpError(404, "EntryNotFound", "This CDN link is stale or wrong: ask the resolve URL again.");
     const file = this.findFile(repo, segments.slice(4).join("/"));
     this.sendFile(req, res, repo, file, file.sha256);
   }
 
-  private validLink(url: URL): boolean {
+  private validLink(rawPath: string, url: URL): boolean {
     const expires = url.searchParams.get("expires") ?? "";
     const sig = Buffer.from(url.searchParams.get("sig") ?? "");
-    const expected = Buffer.from(this.signature(url.pathname, expires));
+    const expected = Buffer.from(this.signature(rawPath, expires));
     return Number(expires) * 1000 > Date.now() && sig.length === expected.length && crypto.timingSafeEqual(sig, expected);
   }
 
@@ -340,11 +345,13 @@ class FolderHub {
     const [org, name] = id.split("/");
     if (!org || !name || (type === "model" && org === "datasets")) return undefined;
     const dir = path.join(this.typeRoot(type), org, name);
-    if (!this.folder(dir)) return undefined;
-    const files = walkFiles(dir, this.root).map((p) => this.fileEntry(dir, p));
+    // Confined to the repository's own folder: a link into another (gated) repository is not followed either.
+    const real = this.folder(dir);
+    if (!real) return undefined;
+    const files = walkFiles(dir, real).map((p) => this.fileEntry(dir, p));
     // Deterministic commit: a hash of the listing (paths and content ids).
     const commit = sha1(files.map((f) => `${f.path}\0${f.oid}\n`).join(""));
-    return { type, id, dir, files, commit };
+    return { type, id, dir, realDir: real, files, commit };
   }
 
   private fileEntry(dir: string, rel: string): FileEntry {
@@ -379,7 +386,7 @@ class FolderHub {
   private sendFile(req: http.IncomingMessage, res: http.ServerResponse, repo: Repo, file: FileEntry, etag: string): void {
     // Checked again when served: the folder may have changed since it was listed.
     const real = realPath(path.join(repo.dir, file.path));
-    if (real === undefined || !isInside(real, this.root) || !fs.statSync(real).isFile()) {
+    if (real === undefined || !isInside(real, repo.realDir) || !fs.statSync(real).isFile()) {
       throw new HttpError(404, "EntryNotFound", `Entry "${file.path}" not found in ${repo.id}.`);
     }
     const headers: http.OutgoingHttpHeaders = {
