@@ -101,10 +101,13 @@ async function faultyProxy(upstream: string, fault: Fault) {
   };
 }
 
-/** Sends the headers and half the body, then drops the connection. */
+/**
+ * Sends the headers and half the body, then closes the connection (a FIN after the data: a reset could make
+ * the client's kernel drop bytes it has not read yet, and the test depend on timing).
+ */
 function cutHalfway(res: http.ServerResponse, body: Buffer): void {
   res.flushHeaders();
-  res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.end());
 }
 
 describe("hub client against the local hub", () => {
@@ -243,7 +246,11 @@ describe("hub client against the local hub", () => {
       assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(DATASET_DIR, PARQUET)));
       assert.equal(cuts, 1);
       const size = fs.statSync(path.join(DATASET_DIR, PARQUET)).size;
-      assert.ok(proxy.seen.some((r) => r.method === "GET" && r.range === `bytes=${Math.floor(size / 2)}-`), JSON.stringify(proxy.seen));
+      // It resumes where the bytes it received end: at most the half sent (fetch drops what it queued but not yet
+      // handed over when the connection breaks), and more than nothing.
+      const resumedAt = proxy.seen.filter((r) => r.method === "GET" && r.range).map((r) => Number(/^bytes=(\d+)-$/.exec(r.range!)?.[1]));
+      assert.equal(resumedAt.length, 1, JSON.stringify(proxy.seen));
+      assert.ok(resumedAt[0] > 0 && resumedAt[0] <= Math.floor(size / 2), JSON.stringify(proxy.seen));
       assert.ok(!walk(cacheDir).some((f) => f.endsWith(".incomplete")));
     } finally {
       await proxy.close();

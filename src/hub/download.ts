@@ -3,8 +3,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once as onceEvent } from "node:events";
+import { Readable } from "node:stream";
 import { COMMIT_RE, RepoCache } from "./cache.js";
 import { type HubOptions, type ResolvedHubOptions, envFlag, resolveOptions } from "./config.js";
 import { EntryNotFoundError, HubConnectionError, HubError, HubIntegrityError, OfflineCacheMissError } from "./errors.js";
@@ -84,6 +84,7 @@ export async function hfHubDownload(repoId: string, filename: string, options: H
     discard(pointer); // and download it again below
   }
   const blob = cache.blobPath(meta.etag);
+  if (fs.existsSync(blob) && (await corruption(blob, meta.etag)) !== undefined) discard(blob);
   if (!fs.existsSync(blob)) {
     await once(blob, () => withFileLock(blob, async () => {
       // Another process may have finished it while this one waited for the lock.
@@ -275,18 +276,22 @@ async function fetchInto(meta: FileMetadata, incomplete: string, ctx: RequestCon
     let written = resumed ? start : 0;
     onProgress(written);
     arm();
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
+    const out = fs.createWriteStream(incomplete, resumed ? { flags: "r+", start } : { flags: "w" });
+    let failure: unknown;
+    try {
+      for await (const chunk of Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream) as AsyncIterable<Buffer>) {
         arm();
         written += chunk.length;
         onProgress(written);
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream), counter, fs.createWriteStream(incomplete, { flags: resumed ? "a" : "w" }));
+        if (!out.write(chunk)) await onceEvent(out, "drain");
+      }
     } catch (err) {
-      throw connectionError(ctx, err, `finish downloading (${written} of ${meta.size ?? "?"} bytes; run again to resume) from`);
+      failure = err;
+    }
+    // What arrived is flushed to disk even when the connection broke, so that a resume starts where the bytes end.
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (failure !== undefined) {
+      throw connectionError(ctx, failure, `finish downloading (${written} of ${meta.size ?? "?"} bytes; run again to resume) from`);
     }
   } finally {
     clearTimeout(timer);
