@@ -145,7 +145,7 @@ async function corruption(file: string, etag?: string): Promise<string | undefin
   const real = fs.realpathSync(file);
   const signature = statSignature(real);
   if (verified.get(real) === signature) return undefined;
-  const problem = await hashMismatch(real, etag ?? (real === path.resolve(file) ? "" : path.basename(real)));
+  const problem = await hashMismatch(real, etag ?? (fs.lstatSync(file).isSymbolicLink() ? path.basename(real) : ""));
   if (problem === undefined) verified.set(real, signature);
   return problem;
 }
