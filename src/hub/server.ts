@@ -338,7 +338,7 @@ class FolderHub {
   }
 
   private orgs(type: RepoType): string[] {
-    return subdirs(this.typeRoot(type)).filter((org) => !(type === "model" && org === "datasets") && this.folder(path.join(this.typeRoot(type), org)));
+    return subdirs(this.typeRoot(type)).filter((org) => !(type === "model" && org === "datasets"));
   }
 
   private loadRepo(type: RepoType, id: string): Repo | undefined {
