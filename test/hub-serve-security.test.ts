@@ -304,4 +304,9 @@ describe("hub serve: CDN links and help", () => {
       assert.match(lines.join("\n"), /hub serve DIR .*--token TOKEN/s, args.join(" "));
     }
   });
+
+  test("hub serve refuses --gated without --token, and a --public-url that is not a base URL", async () => {
+    await assert.rejects(hubCli(["serve", root, "--gated", "gorg/gated"]), /--gated needs --token/);
+    await assert.rejects(hubCli(["serve", root, "--public-url", "hub.lan:8080/x"]), /--public-url must be like http:\/\/192\.168\.1\.10:8080/);
+  });
 });
