@@ -288,25 +288,17 @@ describe("data files: encoding, damage and emptiness, with the file named", () =
       return true;
     });
 
-    const hub = await startLocalHub();
-    try {
-      const cacheDir = path.join(tmp, "cache");
-      const opts = { endpoint: hub.url, cacheDir, split: "validation" };
-      assert.equal((await loadDataset("tweet_eval", "emotion", opts)).numRows, 374);
-      const cached = fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile() && e.parentPath.endsWith("blobs"))
-        .map((e) => path.join(e.parentPath, e.name))
-        .find((f) => fs.readFileSync(f).subarray(0, 4).toString() === "PAR1" && fs.statSync(f).size === bytes.length)!;
-      fs.writeFileSync(cached, bytes.subarray(0, bytes.length / 2));
-      await assert.rejects(loadDataset("tweet_eval", "emotion", opts), (err: Error) => {
-        assert.match(err.message, /validation-00000-of-00001\.parquet is not a readable parquet file/);
-        assert.ok(err.message.includes(`It is a file of the hub cache: delete ${fs.realpathSync(cached)}`), err.message);
-        assert.match(err.message, /load the dataset again to download it anew/);
-        return true;
-      });
-    } finally {
-      await hub.close();
-    }
+    // A file of the hub cache (its layout: datasets--owner--name/snapshots/<commit>/...), damaged after download.
+    const snapshot = path.join(tmp, "hub", "datasets--cardiffnlp--tweet_eval", "snapshots", "0".repeat(40), "emotion");
+    fs.mkdirSync(snapshot, { recursive: true });
+    const cached = path.join(snapshot, "validation-00000-of-00001.parquet");
+    fs.writeFileSync(cached, bytes.subarray(0, bytes.length / 2));
+    await assert.rejects(loadDataset("parquet", { dataFiles: cached }), (err: Error) => {
+      assert.ok(err.message.startsWith(`${cached} is not a readable parquet file (`), err.message);
+      assert.ok(err.message.includes(`It is a file of the hub cache: delete ${fs.realpathSync(cached)}`), err.message);
+      assert.match(err.message, /load the dataset again to download it anew/);
+      return true;
+    });
   });
 });
 
