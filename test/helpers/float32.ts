@@ -30,15 +30,20 @@ export interface ForwardReference {
  * log-sum-exp and mean.
  */
 export function distilBertForwardBounds(config: object, reference: ForwardReference): { hidden: number; logits: number; loss: number } {
-  const { dim, hidden_dim: hidden, n_heads: heads, n_layers: layers } = config as Record<string, number>;
-  const seq = reference.inputs.input_ids[0].length;
-  const layerNorm = 2 * dim + 8;
-  const attention = dim + dim / heads + (seq + 4) + seq + dim + layerNorm;
-  const ffn = dim + 30 + hidden + layerNorm; // lin1, GELU (erf and a few products), lin2, LayerNorm
-  const roundings = layerNorm + layers * (attention + ffn);
+  const { dim } = config as Record<string, number>;
+  const roundings = distilBertForwardRoundings(config, reference.inputs.input_ids[0].length);
   const hiddenMagnitude = maxAbs(reference.forward.last_hidden_state);
   const logits = float32Bound(roundings + 2 * dim + 2, Math.max(maxAbs(reference.forward.logits), hiddenMagnitude));
   const rows = reference.inputs.labels.length;
   const numLabels = reference.forward.logits[0].length;
   return { hidden: float32Bound(roundings, hiddenMagnitude), logits, loss: 2 * logits + float32Bound(numLabels + 4 + rows, reference.forward.loss) };
+}
+
+/** The roundings of the longest chain from the input ids to one value of DistilBERT's last hidden state (see above). */
+export function distilBertForwardRoundings(config: object, seq: number): number {
+  const { dim, hidden_dim: hidden, n_heads: heads, n_layers: layers } = config as Record<string, number>;
+  const layerNorm = 2 * dim + 8;
+  const attention = dim + dim / heads + (seq + 4) + seq + dim + layerNorm;
+  const ffn = dim + 30 + hidden + layerNorm; // lin1, GELU (erf and a few products), lin2, LayerNorm
+  return layerNorm + layers * (attention + ffn);
 }
