@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend, backendInfo } from "../src/backend.js";
 import { NATIVE_BACKEND, profileNativeKernels } from "../src/accel/native-backend.js";
 import { DistilBertConfig } from "../src/models/distilbert/configuration.js";
-import { DistilBertForSequenceClassification } from "../src/models/distilbert/for-sequence-classification.js";
+import { DistilBertForSequenceClassification } from "../src/models/distilbert/model.js";
 import { AdamW } from "../src/trainer/adamw.js";
 import { clipGradNorm } from "../src/trainer/clip-grad-norm.js";
 import { argValue, flag } from "./args.js";

@@ -1,10 +1,13 @@
 // The Auto classes: read config.json's model_type and build the matching config / model class.
 import { HubOptions } from "../hub/index.js";
+import { BertConfig, BertForSequenceClassification, BertModel } from "./bert/index.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
+import { EncoderForSequenceClassification, EncoderModel } from "./encoder/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
 
 const MODEL_TYPES = {
   distilbert: { config: DistilBertConfig, model: DistilBertModel, forSequenceClassification: DistilBertForSequenceClassification },
+  bert: { config: BertConfig, model: BertModel, forSequenceClassification: BertForSequenceClassification },
 };
 type ModelType = keyof typeof MODEL_TYPES;
 
@@ -25,11 +28,14 @@ async function pick(idOrDir: string, options: HubOptions): Promise<{ json: Recor
 
 /** The config class of a repository's model_type. */
 export class AutoConfig {
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertConfig> {
+  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<AutoConfigClass> {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return configFromOptions(entry.config, json, options);
+    return configFromOptions<AutoConfigClass>(entry.config, json, options);
   }
 }
+
+/** A config of any supported model type. */
+type AutoConfigClass = InstanceType<(typeof MODEL_TYPES)[ModelType]["config"]>;
 
 /** The bare encoder of a repository's model_type (e.g. DistilBertModel): hidden states, no head. */
 export class AutoModel {
@@ -38,9 +44,9 @@ export class AutoModel {
    * tensors map 1:1 by name (with or without the "distilbert." prefix); other keys of `options`
    * override config.json keys of the same name.
    */
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertModel> {
+  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<EncoderModel> {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return loadPretrained(entry.model, entry.config, idOrDir, options, json);
+    return loadPretrained<EncoderModel, AutoConfigClass>(entry.model, entry.config, idOrDir, options, json);
   }
 }
 
@@ -51,8 +57,8 @@ export class AutoModelForSequenceClassification {
    * the head; a checkpoint without a head (a pretrained model) gets a new one, initialised as in
    * transformers, with a notice. A head of another size is an error unless `ignoreMismatchedSizes`.
    */
-  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertForSequenceClassification> {
+  static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<EncoderForSequenceClassification> {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
-    return loadPretrained(entry.forSequenceClassification, entry.config, idOrDir, options, json);
+    return loadPretrained<EncoderForSequenceClassification, AutoConfigClass>(entry.forSequenceClassification, entry.config, idOrDir, options, json);
   }
 }

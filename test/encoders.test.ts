@@ -1,0 +1,275 @@
+// Parity of the encoder families (BERT, RoBERTa, ELECTRA, ALBERT) against the float32 PyTorch
+// references of ../shared/fixtures/<family>-tiny on every backend present: forward, gradients and
+// 3 Trainer steps; save → load; the pretraining checkpoints of base/ with transformers' notices.
+import { after, describe, it, mock } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../src/backend.js";
+import { registerNativeBackend } from "../src/accel/native-backend.js";
+import { Dataset } from "../src/datasets/index.js";
+import { AutoConfig, AutoModel, AutoModelForSequenceClassification, EncoderForSequenceClassification } from "../src/models/index.js";
+import { readSafetensors } from "../src/safetensors.js";
+import { Trainer, TrainingArguments, setDefaultProgressCallback } from "../src/trainer/index.js";
+import { FIXTURES_DIR } from "./helpers/paths.js";
+
+setDefaultProgressCallback(null);
+const BACKENDS = ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
+
+interface Family {
+  name: string;
+  /** Config overrides that switch every dropout off (the references run without dropout). */
+  noDropout: Record<string, number>;
+  /** The gradient that is zero in exact arithmetic (rounding noise in the reference). */
+  keyBias: RegExp;
+  /** The pretraining head's tensors in base/ (all unused by the classifier). */
+  baseHead: RegExp;
+}
+
+const FAMILIES: Family[] = [
+  { name: "bert", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^cls\./ },
+];
+
+interface Stats { sum: number; l2: number; head: number[] }
+interface Reference {
+  inputs: { input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][]; labels: number[] };
+  forward: { last_hidden_state: number[][][]; cls_hidden_state: number[][]; pooler_output?: number[][]; logits: number[][]; loss: number };
+  gradients: { stats: Record<string, Stats>; full: Record<string, unknown[]>; padding_row_of_position_embeddings_is_zero?: boolean };
+  training: {
+    learning_rate: number;
+    weight_decay: number;
+    max_grad_norm: number;
+    steps: number;
+    log: { step: number; loss: number; logged_loss: number; grad_norm: number; learning_rate: number }[];
+    params_after: Record<string, Stats>;
+    logits_after: number[][];
+    loss_after: number;
+  };
+}
+
+function flat(values: unknown[]): number[] {
+  return values.flat(3) as number[];
+}
+
+function maxAbsDiff(actual: tf.Tensor, expected: unknown[]): number {
+  const a = actual.dataSync();
+  const e = flat(expected);
+  assert.equal(a.length, e.length);
+  return e.reduce((m, x, i) => Math.max(m, Math.abs(a[i] - x)), 0);
+}
+
+function l2(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  return Math.sqrt(s);
+}
+
+/** Run `fn` with console.warn captured; returns the weight notices it printed. */
+async function captureWarnings<T>(fn: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  const warn = mock.method(console, "warn", () => undefined);
+  try {
+    const result = await fn();
+    return { result, warnings: warn.mock.calls.map((c) => c.arguments.join(" ")).filter((w) => w.startsWith("Some weights")) };
+  } finally {
+    warn.mock.restore();
+  }
+}
+
+/** The names a notice lists: ['a', 'b'] → [a, b]. */
+function listedNames(notice: string | undefined): string[] {
+  const list = notice?.match(/\[([^\]]*)\]/)?.[1] ?? "";
+  return [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+}
+
+const tmpDirs: string[] = [];
+after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+for (const family of FAMILIES) {
+  const dir = path.join(FIXTURES_DIR, `${family.name}-tiny`);
+  const ref = JSON.parse(fs.readFileSync(path.join(dir, "reference.json"), "utf-8")) as Reference;
+  const batch = { input_ids: ref.inputs.input_ids, attention_mask: ref.inputs.attention_mask, token_type_ids: ref.inputs.token_type_ids, labels: ref.inputs.labels };
+
+  for (const backend of BACKENDS) {
+    describe(`${family.name}-tiny vs the PyTorch reference on ${backend}`, () => {
+      let model: EncoderForSequenceClassification;
+
+      it("loads the fine-tuned classifier with its labels, without notices", async () => {
+        assert.equal(await initBackend(backend), backend);
+        const { result, warnings } = await captureWarnings(() => AutoModelForSequenceClassification.fromPretrained(dir));
+        model = result;
+        assert.deepEqual(warnings, []);
+        assert.deepEqual(model.config.id2label, { 0: "anger", 1: "joy", 2: "optimism", 3: "sadness" });
+        assert.equal(model.config.model_type, family.name);
+      });
+
+      it("forward: hidden states, pooler output and logits within 1e-5, loss within 1e-5", (t) => {
+        const errors = tf.tidy(() => {
+          const out = model.forward(batch, { outputHiddenStates: true });
+          const last = out.hiddenStates![out.hiddenStates!.length - 1];
+          const e: Record<string, number> = {
+            last_hidden_state: maxAbsDiff(out.lastHiddenState, ref.forward.last_hidden_state),
+            cls_hidden_state: maxAbsDiff(tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state),
+            logits: maxAbsDiff(out.logits, ref.forward.logits),
+            loss: Math.abs(out.loss!.dataSync()[0] - ref.forward.loss),
+          };
+          if (ref.forward.pooler_output) {
+            const bare = (model as unknown as Record<string, { forward: typeof model.forward }>)[family.name];
+            const pooled = (bare.forward(batch) as { poolerOutput?: tf.Tensor }).poolerOutput;
+            assert.ok(pooled, "the bare model returns its pooler output");
+            e.pooler_output = maxAbsDiff(pooled, ref.forward.pooler_output);
+          }
+          return e;
+        });
+        t.diagnostic(`${family.name} ${backend}: max |Δ| ${Object.entries(errors).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(", ")}`);
+        for (const [k, v] of Object.entries(errors)) assert.ok(v <= 1e-5, `${k} off by ${v}`);
+      });
+
+      it("backward: each gradient within 1e-4 of its tensor's max (l2 within 1e-4 where only stats are stored); padding rows zero", (t) => {
+        const before = tf.memory().numTensors;
+        const { value, grads } = tf.variableGrads(() => model.forward(batch).loss!, model.parameters());
+        const names = model.namedParameters();
+        assert.deepEqual(names.map(([n]) => n).sort(), Object.keys(ref.gradients.stats).sort(), "one gradient per reference tensor");
+        let worst = 0;
+        let worstName = "";
+        for (const [name, v] of names) {
+          const g = grads[v.name].dataSync();
+          const full = ref.gradients.full[name];
+          let ratio: number;
+          if (family.keyBias.test(name)) {
+            ratio = Array.from(g).reduce((m, x) => Math.max(m, Math.abs(x)), 0) / 1e-7;
+          } else if (full !== undefined) {
+            const e = flat(full);
+            const bound = 1e-4 * e.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+            ratio = e.reduce((m, x, i) => Math.max(m, Math.abs(g[i] - x)), 0) / bound;
+          } else {
+            const stats = ref.gradients.stats[name];
+            ratio = Math.abs(l2(g) - stats.l2) / (1e-4 * stats.l2);
+          }
+          assert.ok(ratio <= 1, `${name}: gradient off by ${ratio.toFixed(2)} times the tolerance`);
+          if (ratio > worst) [worst, worstName] = [ratio, name];
+        }
+        t.diagnostic(`${family.name} ${backend}: worst gradient error ${(worst * 100).toFixed(2)}% of its tolerance (${worstName})`);
+        const pad = model.config.pad_token_id as number;
+        const rowIsZero = (param: string) => {
+          const v = new Map(names).get(param)!;
+          return tf.tidy(() => grads[v.name].slice([pad, 0], [1, -1]).dataSync()).every((x) => x === 0);
+        };
+        assert.ok(rowIsZero(`${family.name}.embeddings.word_embeddings.weight`), "the padding row of the word embeddings gets no gradient");
+        if (ref.gradients.padding_row_of_position_embeddings_is_zero) {
+          assert.ok(rowIsZero(`${family.name}.embeddings.position_embeddings.weight`), "the padding row of the position embeddings gets no gradient");
+        }
+        tf.dispose([value, ...Object.values(grads)]);
+        assert.equal(tf.memory().numTensors, before, "no tensor leaks from forward + backward");
+      });
+
+      it("3 Trainer steps as the reference's: losses, grad norms, learning rates, parameters and logits after", async (t) => {
+        const r = ref.training;
+        const trained = await AutoModelForSequenceClassification.fromPretrained(dir, family.noDropout);
+        const { input_ids, attention_mask, token_type_ids, labels } = ref.inputs;
+        const trainDataset = Dataset.fromDict({ input_ids, attention_mask, token_type_ids, label: labels });
+        const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), `tt-${family.name}-`));
+        tmpDirs.push(outputDir);
+        const args = new TrainingArguments({
+          outputDir,
+          learningRate: r.learning_rate,
+          weightDecay: r.weight_decay,
+          maxGradNorm: r.max_grad_norm,
+          numTrainEpochs: r.steps,
+          perDeviceTrainBatchSize: ref.inputs.labels.length,
+          loggingSteps: 1,
+          saveStrategy: "no",
+        });
+        const trainer = new Trainer({ model: trained, args, trainDataset });
+        const out = await trainer.train();
+        assert.equal(out.globalStep, r.steps);
+        const logged = trainer.state.logHistory.filter((e) => "loss" in e);
+        assert.equal(logged.length, r.log.length);
+        const errors = { loss: 0, gradNormRel: 0, lr: 0, paramsL2Rel: 0, logitsAfter: 0, lossAfter: 0 };
+        r.log.forEach((expected, i) => {
+          const got = logged[i];
+          assert.equal(got.step, expected.step);
+          errors.loss = Math.max(errors.loss, Math.abs(got.loss - expected.logged_loss));
+          errors.gradNormRel = Math.max(errors.gradNormRel, Math.abs(got.grad_norm - expected.grad_norm) / expected.grad_norm);
+          errors.lr = Math.max(errors.lr, Math.abs(got.learning_rate - expected.learning_rate));
+        });
+        const meanLoss = r.log.reduce((s, e) => s + e.loss, 0) / r.log.length;
+        errors.loss = Math.max(errors.loss, Math.abs(out.trainingLoss - meanLoss));
+        const params = new Map(trained.namedParameters());
+        assert.deepEqual([...params.keys()].sort(), Object.keys(r.params_after).sort());
+        for (const [name, stats] of Object.entries(r.params_after)) {
+          if (family.keyBias.test(name)) continue; // rounding noise in the reference (see fixtures/README.md)
+          errors.paramsL2Rel = Math.max(errors.paramsL2Rel, Math.abs(l2(params.get(name)!.dataSync()) - stats.l2) / stats.l2);
+        }
+        const prediction = await trainer.predict(trainDataset);
+        prediction.predictions.forEach((row, i) => row.forEach((v, j) => (errors.logitsAfter = Math.max(errors.logitsAfter, Math.abs(v - r.logits_after[i][j])))));
+        errors.lossAfter = Math.abs(prediction.metrics.test_loss - r.loss_after);
+        t.diagnostic(`${family.name} ${backend}: training errors ${JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
+        assert.ok(errors.loss <= 1e-4, `step loss error ${errors.loss}`);
+        assert.ok(errors.gradNormRel <= 1e-3, `grad norm relative error ${errors.gradNormRel}`);
+        assert.ok(errors.lr <= 1e-9, `learning rate error ${errors.lr}`);
+        assert.ok(errors.paramsL2Rel <= 1e-3, `params_after l2 relative error ${errors.paramsL2Rel}`);
+        assert.ok(errors.logitsAfter <= 1e-3, `logits_after error ${errors.logitsAfter}`);
+        assert.ok(errors.lossAfter <= 1e-4, `loss_after error ${errors.lossAfter}`);
+        trained.dispose();
+      });
+
+      it("frees its memory on dispose", () => {
+        const before = tf.memory().numTensors;
+        const n = model.parameters().length;
+        model.dispose();
+        assert.equal(tf.memory().numTensors, before - n);
+      });
+    });
+  }
+
+  describe(`${family.name}-tiny: save, load, pretraining checkpoint`, () => {
+    it("savePretrained writes transformers' names and config; loading it back gives identical logits", async () => {
+      await initBackend("cpu");
+      const model = await AutoModelForSequenceClassification.fromPretrained(dir);
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), `tt-save-${family.name}-`));
+      tmpDirs.push(out);
+      await model.savePretrained(out);
+      const saved = (await readSafetensors(path.join(out, "model.safetensors"))).tensors;
+      const original = (await readSafetensors(path.join(dir, "model.safetensors"))).tensors;
+      assert.deepEqual([...saved.keys()].sort(), [...original.keys()].sort());
+      const config = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf-8"));
+      const fixtureConfig = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf-8"));
+      assert.deepEqual(config.architectures, fixtureConfig.architectures);
+      for (const key of Object.keys(fixtureConfig)) assert.deepEqual(config[key], fixtureConfig[key], `config.json key ${key}`);
+      const again = await AutoModelForSequenceClassification.fromPretrained(out);
+      const logits = (m: EncoderForSequenceClassification) => tf.tidy(() => Array.from(m.forward(batch).logits.dataSync()));
+      assert.deepEqual(logits(again), logits(model));
+      assert.equal(again.constructor.name, model.constructor.name);
+      model.dispose();
+      again.dispose();
+    });
+
+    it("base/ (the pretraining checkpoint) loads the body, leaves the pretraining head unused and initialises the classifier", async () => {
+      await initBackend("cpu");
+      const baseDir = path.join(dir, "base");
+      const { result: model, warnings } = await captureWarnings(() => AutoModelForSequenceClassification.fromPretrained(baseDir, { numLabels: 4, seed: 0 }));
+      assert.equal(warnings.length, 2, warnings.join("\n"));
+      const checkpoint = [...(await readSafetensors(path.join(baseDir, "model.safetensors"))).tensors.keys()];
+      const renamed = checkpoint.map((n) => n.replace(/\.gamma$/, ".weight").replace(/\.beta$/, ".bias"));
+      const params = model.namedParameters().map(([n]) => n);
+      assert.deepEqual(listedNames(warnings[0]), renamed.filter((n) => !params.includes(n)).sort());
+      assert.ok(listedNames(warnings[0]).every((n) => family.baseHead.test(n)), warnings[0]);
+      assert.match(warnings[0], new RegExp(`^Some weights of the model checkpoint at ${baseDir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} were not used when initializing ${model.constructor.name}`));
+      const missing = listedNames(warnings[1]);
+      assert.ok(missing.length > 0 && missing.every((n) => n.startsWith("classifier.")), warnings[1]);
+      assert.match(warnings[1], /You should probably TRAIN this model/);
+      const tuned = await AutoModelForSequenceClassification.fromPretrained(dir);
+      const tunedParams = new Map(tuned.namedParameters());
+      for (const [name, v] of model.namedParameters()) {
+        if (name.startsWith("classifier.")) continue;
+        assert.deepEqual(Array.from(v.dataSync()), Array.from(tunedParams.get(name)!.dataSync()), `${name} loads from base/`);
+      }
+      const { result: bare } = await captureWarnings(() => AutoModel.fromPretrained(baseDir));
+      assert.equal(bare.constructor.name, `${model.constructor.name.replace("ForSequenceClassification", "")}Model`);
+      assert.equal((await AutoConfig.fromPretrained(baseDir)).model_type, family.name);
+      for (const m of [model, tuned, bare]) m.dispose();
+    });
+  });
+}
