@@ -30,6 +30,7 @@ interface Family {
 
 const FAMILIES: Family[] = [
   { name: "bert", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^cls\./ },
+  { name: "roberta", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^lm_head\./ },
 ];
 
 interface Stats { sum: number; l2: number; head: number[] }
@@ -273,3 +274,29 @@ for (const family of FAMILIES) {
     });
   });
 }
+
+describe("XLM-RoBERTa and CamemBERT: RoBERTa under other model types", () => {
+  for (const [modelType, cls] of [["xlm-roberta", "XLMRobertaForSequenceClassification"], ["camembert", "CamembertForSequenceClassification"]]) {
+    it(`a "${modelType}" checkpoint loads as ${cls}, predicts as RoBERTa does and saves under its own names`, async () => {
+      await initBackend("cpu");
+      const src = path.join(FIXTURES_DIR, "roberta-tiny");
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tt-${modelType}-`));
+      tmpDirs.push(dir);
+      fs.copyFileSync(path.join(src, "model.safetensors"), path.join(dir, "model.safetensors"));
+      const config = JSON.parse(fs.readFileSync(path.join(src, "config.json"), "utf-8"));
+      fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, model_type: modelType, architectures: [cls] }));
+      const ref = JSON.parse(fs.readFileSync(path.join(src, "reference.json"), "utf-8")) as Reference;
+      const { result: model, warnings } = await captureWarnings(() => AutoModelForSequenceClassification.fromPretrained(dir));
+      assert.deepEqual(warnings, []);
+      assert.equal(model.constructor.name, cls);
+      assert.equal((await AutoConfig.fromPretrained(dir)).model_type, modelType);
+      const error = tf.tidy(() => maxAbsDiff(model.forward({ input_ids: ref.inputs.input_ids, attention_mask: ref.inputs.attention_mask }).logits, ref.forward.logits));
+      assert.ok(error <= 1e-5, `logits off by ${error}`);
+      const out = path.join(dir, "saved");
+      await model.savePretrained(out);
+      const saved = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf-8"));
+      assert.deepEqual([saved.model_type, saved.architectures], [modelType, [cls]]);
+      model.dispose();
+    });
+  }
+});

@@ -1,6 +1,7 @@
 // The Auto classes: read config.json's model_type and build the matching config / model class.
 import { HubOptions } from "../hub/index.js";
 import { BertConfig, BertForSequenceClassification, BertModel } from "./bert/index.js";
+import { RobertaConfig, RobertaForSequenceClassification, RobertaModel, CamembertConfig, CamembertForSequenceClassification, CamembertModel, XLMRobertaConfig, XLMRobertaForSequenceClassification, XLMRobertaModel } from "./roberta/index.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
 import { EncoderForSequenceClassification, EncoderModel } from "./encoder/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
@@ -8,6 +9,9 @@ import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf
 const MODEL_TYPES = {
   distilbert: { config: DistilBertConfig, model: DistilBertModel, forSequenceClassification: DistilBertForSequenceClassification },
   bert: { config: BertConfig, model: BertModel, forSequenceClassification: BertForSequenceClassification },
+  roberta: { config: RobertaConfig, model: RobertaModel, forSequenceClassification: RobertaForSequenceClassification },
+  "xlm-roberta": { config: XLMRobertaConfig, model: XLMRobertaModel, forSequenceClassification: XLMRobertaForSequenceClassification },
+  camembert: { config: CamembertConfig, model: CamembertModel, forSequenceClassification: CamembertForSequenceClassification },
 };
 type ModelType = keyof typeof MODEL_TYPES;
 

@@ -6,4 +6,5 @@ export { IGNORE_INDEX, type SequenceClassificationInputs, type SequenceClassifie
 export * from "./encoder/index.js";
 export * from "./distilbert/index.js";
 export * from "./bert/index.js";
+export * from "./roberta/index.js";
 export { AutoConfig, AutoModel, AutoModelForSequenceClassification, SUPPORTED_MODEL_TYPES } from "./auto.js";

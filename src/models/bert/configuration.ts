@@ -3,8 +3,8 @@ import { EncoderLayerNames } from "../encoder/layer.js";
 
 /** BERT's hyper-parameters, as transformers' BertConfig (same keys, same defaults). */
 export class BertConfig extends EncoderConfig {
-  static override readonly modelType = "bert";
-  static override readonly defaults = BERT_DEFAULTS;
+  static override readonly modelType: string = "bert";
+  static override readonly defaults: object = BERT_DEFAULTS;
 }
 
 /** Where BERT keeps each part of a layer (`encoder.layer.N.…`); RoBERTa and ELECTRA keep them there too. */
