@@ -30,6 +30,7 @@ interface Family {
 
 const FAMILIES: Family[] = [
   { name: "bert", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^cls\./ },
+  { name: "electra", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^discriminator_predictions\./ },
   { name: "roberta", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^lm_head\./ },
 ];
 

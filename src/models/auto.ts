@@ -2,6 +2,7 @@
 import { HubOptions } from "../hub/index.js";
 import { BertConfig, BertForSequenceClassification, BertModel } from "./bert/index.js";
 import { RobertaConfig, RobertaForSequenceClassification, RobertaModel, CamembertConfig, CamembertForSequenceClassification, CamembertModel, XLMRobertaConfig, XLMRobertaForSequenceClassification, XLMRobertaModel } from "./roberta/index.js";
+import { ElectraConfig, ElectraForSequenceClassification, ElectraModel } from "./electra/index.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
 import { EncoderForSequenceClassification, EncoderModel } from "./encoder/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
@@ -12,6 +13,7 @@ const MODEL_TYPES = {
   roberta: { config: RobertaConfig, model: RobertaModel, forSequenceClassification: RobertaForSequenceClassification },
   "xlm-roberta": { config: XLMRobertaConfig, model: XLMRobertaModel, forSequenceClassification: XLMRobertaForSequenceClassification },
   camembert: { config: CamembertConfig, model: CamembertModel, forSequenceClassification: CamembertForSequenceClassification },
+  electra: { config: ElectraConfig, model: ElectraModel, forSequenceClassification: ElectraForSequenceClassification },
 };
 type ModelType = keyof typeof MODEL_TYPES;
 

@@ -7,4 +7,5 @@ export * from "./encoder/index.js";
 export * from "./distilbert/index.js";
 export * from "./bert/index.js";
 export * from "./roberta/index.js";
+export * from "./electra/index.js";
 export { AutoConfig, AutoModel, AutoModelForSequenceClassification, SUPPORTED_MODEL_TYPES } from "./auto.js";
