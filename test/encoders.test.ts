@@ -31,6 +31,7 @@ interface Family {
 const FAMILIES: Family[] = [
   { name: "bert", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^cls\./ },
   { name: "electra", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^discriminator_predictions\./ },
+  { name: "albert", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0, classifier_dropout_prob: 0 }, keyBias: /attention\.key\.bias$/, baseHead: /^(predictions|sop_classifier)\./ },
   { name: "roberta", noDropout: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, keyBias: /attention\.self\.key\.bias$/, baseHead: /^lm_head\./ },
 ];
 

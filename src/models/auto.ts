@@ -3,6 +3,7 @@ import { HubOptions } from "../hub/index.js";
 import { BertConfig, BertForSequenceClassification, BertModel } from "./bert/index.js";
 import { RobertaConfig, RobertaForSequenceClassification, RobertaModel, CamembertConfig, CamembertForSequenceClassification, CamembertModel, XLMRobertaConfig, XLMRobertaForSequenceClassification, XLMRobertaModel } from "./roberta/index.js";
 import { ElectraConfig, ElectraForSequenceClassification, ElectraModel } from "./electra/index.js";
+import { AlbertConfig, AlbertForSequenceClassification, AlbertModel } from "./albert/index.js";
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
 import { EncoderForSequenceClassification, EncoderModel } from "./encoder/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
@@ -14,6 +15,7 @@ const MODEL_TYPES = {
   "xlm-roberta": { config: XLMRobertaConfig, model: XLMRobertaModel, forSequenceClassification: XLMRobertaForSequenceClassification },
   camembert: { config: CamembertConfig, model: CamembertModel, forSequenceClassification: CamembertForSequenceClassification },
   electra: { config: ElectraConfig, model: ElectraModel, forSequenceClassification: ElectraForSequenceClassification },
+  albert: { config: AlbertConfig, model: AlbertModel, forSequenceClassification: AlbertForSequenceClassification },
 };
 type ModelType = keyof typeof MODEL_TYPES;
 

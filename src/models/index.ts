@@ -8,4 +8,5 @@ export * from "./distilbert/index.js";
 export * from "./bert/index.js";
 export * from "./roberta/index.js";
 export * from "./electra/index.js";
+export * from "./albert/index.js";
 export { AutoConfig, AutoModel, AutoModelForSequenceClassification, SUPPORTED_MODEL_TYPES } from "./auto.js";
