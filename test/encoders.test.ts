@@ -37,7 +37,7 @@ const FAMILIES: Family[] = [
 
 interface Stats { sum: number; l2: number; head: number[] }
 interface Reference {
-  inputs: { input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][]; labels: number[] };
+  inputs: { texts: string[]; input_ids: number[][]; attention_mask: number[][]; token_type_ids: number[][]; labels: number[] };
   forward: { last_hidden_state: number[][][]; cls_hidden_state: number[][]; pooler_output?: number[][]; logits: number[][]; loss: number };
   gradients: { stats: Record<string, Stats>; full: Record<string, unknown[]>; padding_row_of_position_embeddings_is_zero?: boolean };
   training: {
@@ -298,6 +298,50 @@ describe("XLM-RoBERTa and CamemBERT: RoBERTa under other model types", () => {
       await model.savePretrained(out);
       const saved = JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf-8"));
       assert.deepEqual([saved.model_type, saved.architectures], [modelType, [cls]]);
+      model.dispose();
+    });
+  }
+});
+
+describe("token_type_ids: read by the models with token types, passed on by the Trainer", () => {
+  const bertDir = path.join(FIXTURES_DIR, "bert-tiny");
+  const ref = JSON.parse(fs.readFileSync(path.join(bertDir, "reference.json"), "utf-8")) as Reference;
+  const { input_ids, attention_mask, labels } = ref.inputs;
+  // Row 0's second half as a second segment, as a tokenized pair would have it.
+  const pairTypes = attention_mask.map((row, i) => row.map((m, j) => (i === 0 && m === 1 && j >= 4 ? 1 : 0)));
+
+  it("BERT reads token_type_ids (zeros when absent); DistilBERT has none and ignores them", async () => {
+    await initBackend("cpu");
+    const bert = await AutoModelForSequenceClassification.fromPretrained(bertDir);
+    const logits = (m: EncoderForSequenceClassification, extra: object) => tf.tidy(() => m.forward({ input_ids, attention_mask, ...extra }).logits.arraySync() as number[][]);
+    const none = logits(bert, {});
+    assert.deepEqual(logits(bert, { token_type_ids: ref.inputs.token_type_ids }), none);
+    const pair = logits(bert, { token_type_ids: pairTypes });
+    assert.notDeepEqual(pair[0], none[0], "segment 1 changes row 0");
+    assert.deepEqual(pair.slice(1), none.slice(1), "and no other row");
+    assert.throws(() => bert.forward({ input_ids, token_type_ids: pairTypes.map((r) => r.map((x) => x * 2)) }), /token_type_ids holds ids up to 2 but this model has 2 token type\(s\)/);
+    assert.throws(() => bert.forward({ input_ids, token_type_ids: [[0, 0]] }), /token_type_ids has shape \[1,2\] but input_ids has \[5,24\]/);
+    assert.deepEqual(bert.inputNames, ["input_ids", "attention_mask", "token_type_ids"]);
+    const distilbert = await AutoModelForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "distilbert-tiny"));
+    assert.deepEqual(distilbert.inputNames, ["input_ids", "attention_mask"]);
+    assert.deepEqual(logits(distilbert, { token_type_ids: pairTypes }), logits(distilbert, {}));
+    bert.dispose();
+    distilbert.dispose();
+  });
+
+  for (const [family, expected] of [["bert", ["attention_mask", "input_ids", "labels", "token_type_ids"]], ["distilbert", ["attention_mask", "input_ids", "labels"]]] as const) {
+    it(`the Trainer's batches for ${family} hold ${expected.join(", ")} (the columns its forward takes)`, async () => {
+      await initBackend("cpu");
+      const model = await AutoModelForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, `${family}-tiny`));
+      const forward = mock.method(model, "forward");
+      const dataset = Dataset.fromDict({ text: ref.inputs.texts, input_ids, attention_mask, token_type_ids: pairTypes, label: labels });
+      const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-types-"));
+      tmpDirs.push(outputDir);
+      const trainer = new Trainer({ model, args: new TrainingArguments({ outputDir, maxSteps: 1, perDeviceTrainBatchSize: 5, saveStrategy: "no" }), trainDataset: dataset });
+      await trainer.train();
+      await trainer.predict(dataset);
+      assert.ok(forward.mock.calls.length >= 2);
+      for (const call of forward.mock.calls) assert.deepEqual(Object.keys(call.arguments[0] as object).sort(), expected);
       model.dispose();
     });
   }
