@@ -8,39 +8,13 @@ import * as path from "node:path";
 import { run as train } from "../src/cli/train.js";
 import { run as evaluate } from "../src/cli/evaluate.js";
 import { run as predict } from "../src/cli/predict.js";
+import { capture } from "./helpers/capture.js";
 import { useLocalHubEnvironment } from "./helpers/local-hub.js";
 import { FIXTURES_DIR } from "./helpers/paths.js";
 
 const local = useLocalHubEnvironment("tt-cli-families-");
 const STANCE_LABELS = ["none", "against", "favor"];
 const LONG_TEXT = "climate ".repeat(80);
-
-/** Run a command in-process, capturing what it writes as text to stdout and stderr. */
-async function capture(fn: () => Promise<number | void>): Promise<{ code: number | void; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const streams = [
-    [process.stdout, out],
-    [process.stderr, err],
-  ] as const;
-  const originals = streams.map(([s]) => s.write);
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => void err.push(`${args.join(" ")}\n`);
-  streams.forEach(([stream, sink], i) => {
-    stream.write = function (this: unknown, chunk: string | Uint8Array, ...rest: unknown[]) {
-      if (typeof chunk !== "string") return (originals[i] as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-      sink.push(chunk);
-      return true;
-    } as typeof stream.write;
-  });
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    streams.forEach(([stream], i) => (stream.write = originals[i]));
-    console.warn = warn;
-  }
-}
 
 function jsonLines(text: string): Record<string, any>[] {
   return text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, any>);

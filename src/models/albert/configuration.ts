@@ -31,7 +31,7 @@ export class AlbertConfig extends EncoderConfig {
 
   constructor(options: EncoderConfigOptions = {}) {
     super(options);
-    this.checkPositiveIntegers(["embedding_size", "num_hidden_groups", "inner_group_num"]);
+    this.checkPositiveIntegers(["num_hidden_groups", "inner_group_num"]);
     this.checkProbabilities(["classifier_dropout_prob"]);
     if (this.num_hidden_layers % this.num_hidden_groups !== 0) {
       throw new Error(`AlbertConfig: num_hidden_layers (${this.num_hidden_layers}) must be a multiple of num_hidden_groups (${this.num_hidden_groups}).`);

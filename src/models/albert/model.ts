@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
-import { Dropout, Linear, Module, ModuleList } from "../../nn/index.js";
+import { Linear, Module, ModuleList } from "../../nn/index.js";
 import { Embeddings } from "../encoder/embeddings.js";
 import { EncoderOptions, EncoderOutput, runLayers } from "../encoder/encoder.js";
 import { EncoderLayer } from "../encoder/layer.js";
-import { BaseModelOutput, EncoderForSequenceClassification, EncoderModel } from "../encoder/model.js";
+import { PooledOutputClassifier } from "../encoder/classifiers.js";
+import { EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { checkProblemType, firstToken } from "../sequence-classification.js";
+import { firstToken } from "../sequence-classification.js";
 import { ALBERT_LAYER_NAMES, AlbertConfig } from "./configuration.js";
 
 /** `inner_group_num` layers applied in turn (`albert_layer_groups.G`). */
@@ -70,27 +71,15 @@ export class AlbertModel extends EncoderModel<AlbertConfig> {
 }
 
 /** ALBERT with `dropout → classifier` on the pooled output, as transformers' AlbertForSequenceClassification. */
-export class AlbertForSequenceClassification extends EncoderForSequenceClassification<AlbertConfig> {
+export class AlbertForSequenceClassification extends PooledOutputClassifier<AlbertConfig, AlbertModel> {
   static readonly baseModelPrefix = "albert";
   static readonly configClass = AlbertConfig;
-  readonly albert: AlbertModel;
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
 
   constructor(config: AlbertConfig, options: ModelInitOptions = {}) {
-    super(config);
-    checkProblemType(config);
-    this.albert = this.registerModule("albert", new AlbertModel(config, { skipInit: true }));
-    this.dropout = this.registerModule("dropout", new Dropout(config.classifierDropout));
-    this.classifier = this.registerModule("classifier", new Linear(config.hidden_size, config.numLabels, { skipInit: true }));
-    this.initWeights(options);
+    super(config, new AlbertModel(config, { skipInit: true }), options);
   }
 
-  protected get body(): AlbertModel {
-    return this.albert;
-  }
-
-  protected classify(body: BaseModelOutput): tf.Tensor2D {
-    return this.classifier.forward(this.dropout.forward(body.poolerOutput!)) as tf.Tensor2D;
+  get albert(): AlbertModel {
+    return this.body;
   }
 }

@@ -1,11 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { Dropout, Linear } from "../../nn/index.js";
 import { Embeddings } from "../encoder/embeddings.js";
 import { Encoder } from "../encoder/encoder.js";
 import { Pooler } from "../encoder/heads.js";
-import { BaseModelOutput, EncoderForSequenceClassification, EncoderModel } from "../encoder/model.js";
+import { PooledOutputClassifier } from "../encoder/classifiers.js";
+import { EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { checkProblemType } from "../sequence-classification.js";
 import { BERT_LAYER_NAMES, BertConfig } from "./configuration.js";
 
 /** The bare BERT encoder (`embeddings`, `encoder`, `pooler`), as transformers' BertModel. */
@@ -35,27 +34,15 @@ export class BertModel extends EncoderModel<BertConfig> {
 }
 
 /** BERT with `dropout → classifier` on the pooled output, as transformers' BertForSequenceClassification. */
-export class BertForSequenceClassification extends EncoderForSequenceClassification<BertConfig> {
+export class BertForSequenceClassification extends PooledOutputClassifier<BertConfig, BertModel> {
   static readonly baseModelPrefix = "bert";
   static readonly configClass = BertConfig;
-  readonly bert: BertModel;
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
 
   constructor(config: BertConfig, options: ModelInitOptions = {}) {
-    super(config);
-    checkProblemType(config);
-    this.bert = this.registerModule("bert", new BertModel(config, { skipInit: true }));
-    this.dropout = this.registerModule("dropout", new Dropout(config.classifierDropout));
-    this.classifier = this.registerModule("classifier", new Linear(config.hidden_size, config.numLabels, { skipInit: true }));
-    this.initWeights(options);
+    super(config, new BertModel(config, { skipInit: true }), options);
   }
 
-  protected get body(): BertModel {
-    return this.bert;
-  }
-
-  protected classify(body: BaseModelOutput): tf.Tensor2D {
-    return this.classifier.forward(this.dropout.forward(body.poolerOutput!)) as tf.Tensor2D;
+  get bert(): BertModel {
+    return this.body;
   }
 }

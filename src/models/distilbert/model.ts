@@ -5,7 +5,7 @@ import { Encoder } from "../encoder/encoder.js";
 import { EncoderLayerNames } from "../encoder/layer.js";
 import { BaseModelOutput, EncoderForSequenceClassification, EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { checkProblemType, firstToken } from "../sequence-classification.js";
+import { firstToken } from "../sequence-classification.js";
 import { DistilBertConfig } from "./configuration.js";
 
 /** Where DistilBERT keeps each part of the shared layer (`transformer.layer.N.…`). */
@@ -40,26 +40,23 @@ export class DistilBertModel extends EncoderModel<DistilBertConfig> {
 }
 
 /** DistilBERT with `pre_classifier → ReLU → dropout → classifier` on the [CLS] hidden state. */
-export class DistilBertForSequenceClassification extends EncoderForSequenceClassification<DistilBertConfig> {
+export class DistilBertForSequenceClassification extends EncoderForSequenceClassification<DistilBertConfig, DistilBertModel> {
   static readonly baseModelPrefix = "distilbert";
   static readonly configClass = DistilBertConfig;
-  readonly distilbert: DistilBertModel;
   readonly pre_classifier: Linear;
   readonly classifier: Linear;
   readonly dropout: Dropout;
 
   constructor(config: DistilBertConfig, options: ModelInitOptions = {}) {
-    super(config);
-    checkProblemType(config);
-    this.distilbert = this.registerModule("distilbert", new DistilBertModel(config, { skipInit: true }));
+    super(config, new DistilBertModel(config, { skipInit: true }));
     this.pre_classifier = this.registerModule("pre_classifier", new Linear(config.dim, config.dim, { skipInit: true }));
     this.classifier = this.registerModule("classifier", new Linear(config.dim, config.numLabels, { skipInit: true }));
     this.dropout = this.registerModule("dropout", new Dropout(config.seq_classif_dropout));
     this.initWeights(options);
   }
 
-  protected get body(): DistilBertModel {
-    return this.distilbert;
+  get distilbert(): DistilBertModel {
+    return this.body;
   }
 
   protected classify(body: BaseModelOutput): tf.Tensor2D {

@@ -15,9 +15,4 @@ export class ElectraConfig extends EncoderConfig {
     summary_last_dropout: 0.1,
   };
   declare embedding_size: number;
-
-  constructor(options: ConstructorParameters<typeof EncoderConfig>[0] = {}) {
-    super(options);
-    this.checkPositiveIntegers(["embedding_size"]);
-  }
 }

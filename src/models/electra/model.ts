@@ -3,10 +3,9 @@ import { Linear } from "../../nn/index.js";
 import { BERT_LAYER_NAMES } from "../bert/configuration.js";
 import { Embeddings } from "../encoder/embeddings.js";
 import { Encoder } from "../encoder/encoder.js";
-import { ClassificationHead } from "../encoder/heads.js";
-import { BaseModelOutput, EncoderForSequenceClassification, EncoderModel } from "../encoder/model.js";
+import { FirstTokenClassifier } from "../encoder/classifiers.js";
+import { EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { checkProblemType } from "../sequence-classification.js";
 import { ElectraConfig } from "./configuration.js";
 
 /** The bare ELECTRA discriminator: BERT's embeddings of width `embedding_size`, `embeddings_project` to the hidden size, BERT's layers; no pooler. */
@@ -38,25 +37,15 @@ export class ElectraModel extends EncoderModel<ElectraConfig> {
 }
 
 /** ELECTRA with `classifier.dense → GELU → classifier.out_proj` on the first token. */
-export class ElectraForSequenceClassification extends EncoderForSequenceClassification<ElectraConfig> {
+export class ElectraForSequenceClassification extends FirstTokenClassifier<ElectraConfig, ElectraModel> {
   static readonly baseModelPrefix = "electra";
   static readonly configClass = ElectraConfig;
-  readonly electra: ElectraModel;
-  readonly classifier: ClassificationHead;
 
   constructor(config: ElectraConfig, options: ModelInitOptions = {}) {
-    super(config);
-    checkProblemType(config);
-    this.electra = this.registerModule("electra", new ElectraModel(config, { skipInit: true }));
-    this.classifier = this.registerModule("classifier", new ClassificationHead(config.hidden_size, config.numLabels, config.classifierDropout, "gelu"));
-    this.initWeights(options);
+    super(config, new ElectraModel(config, { skipInit: true }), "gelu", options);
   }
 
-  protected get body(): ElectraModel {
-    return this.electra;
-  }
-
-  protected classify(body: BaseModelOutput): tf.Tensor2D {
-    return this.classifier.forward(body.lastHiddenState);
+  get electra(): ElectraModel {
+    return this.body;
   }
 }

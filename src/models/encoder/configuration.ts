@@ -72,7 +72,8 @@ export abstract class EncoderConfig extends PretrainedConfig implements EncoderC
     const cls = this.constructor as typeof EncoderConfig;
     this.assign(options, cls.defaults, cls.modelType);
     this.model_type = cls.modelType;
-    this.checkPositiveIntegers(["vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size"]);
+    const sizes = ["vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings", "type_vocab_size"];
+    this.checkPositiveIntegers([...sizes, ...("embedding_size" in this ? ["embedding_size"] : [])]);
     if (this.hidden_size % this.num_attention_heads !== 0) {
       throw new Error(`${cls.name}: hidden_size (${this.hidden_size}) must be a multiple of num_attention_heads (${this.num_attention_heads}).`);
     }

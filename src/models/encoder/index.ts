@@ -6,3 +6,4 @@ export { Pooler, ClassificationHead } from "./heads.js";
 export { EncoderConfig, BERT_DEFAULTS, type EncoderConfigValues, type EncoderConfigOptions } from "./configuration.js";
 export { EncoderPreTrainedModel } from "./pretrained.js";
 export { EncoderModel, EncoderForSequenceClassification, type BaseModelOutput, type EncoderStack } from "./model.js";
+export { PooledOutputClassifier, FirstTokenClassifier } from "./classifiers.js";

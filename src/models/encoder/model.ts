@@ -2,7 +2,7 @@
 // embeddings, its layer stack and its head; the batch handling, masking and loss are shared.
 import * as tf from "@tensorflow/tfjs";
 import { ModelInputs, batchTensors } from "../inputs.js";
-import { SequenceClassificationInputs, SequenceClassifierOutput, sequenceClassificationLoss } from "../sequence-classification.js";
+import { SequenceClassificationInputs, SequenceClassifierOutput, checkProblemType, sequenceClassificationLoss } from "../sequence-classification.js";
 import { attentionMaskBias } from "./attention.js";
 import { Embeddings } from "./embeddings.js";
 import { EncoderOptions, EncoderOutput } from "./encoder.js";
@@ -50,10 +50,19 @@ export abstract class EncoderModel<C extends EncoderModelConfig = EncoderModelCo
   }
 }
 
-/** A bare encoder with a head that turns its output into one row of logits per sequence. */
-export abstract class EncoderForSequenceClassification<C extends EncoderModelConfig = EncoderModelConfig> extends EncoderPreTrainedModel<C> {
-  /** The bare model, registered under the family's prefix (`bert`, `roberta`, ...). */
-  protected abstract get body(): EncoderModel<C>;
+/**
+ * A bare encoder with a head that turns its output into one row of logits per sequence. The body
+ * is registered under the class's `baseModelPrefix` (`bert`, `roberta`, ...), as in transformers.
+ */
+export abstract class EncoderForSequenceClassification<C extends EncoderModelConfig = EncoderModelConfig, B extends EncoderModel<C> = EncoderModel<C>> extends EncoderPreTrainedModel<C> {
+  protected readonly body: B;
+
+  constructor(config: C, body: B) {
+    super(config);
+    checkProblemType(config);
+    this.body = this.registerModule((this.constructor as unknown as { baseModelPrefix: string }).baseModelPrefix, body);
+  }
+
   /** The head: logits `[batch, numLabels]` from the body's output. */
   protected abstract classify(body: BaseModelOutput): tf.Tensor2D;
 

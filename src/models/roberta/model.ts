@@ -1,9 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { BertModel } from "../bert/model.js";
-import { ClassificationHead } from "../encoder/heads.js";
-import { BaseModelOutput, EncoderForSequenceClassification } from "../encoder/model.js";
+import { FirstTokenClassifier } from "../encoder/classifiers.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { checkProblemType } from "../sequence-classification.js";
 import { CamembertConfig, RobertaConfig, XLMRobertaConfig } from "./configuration.js";
 
 /** The bare RoBERTa encoder: BERT's, with positions counted from `pad_token_id + 1` (its config says so). */
@@ -13,26 +10,16 @@ export class RobertaModel extends BertModel {
 }
 
 /** RoBERTa with `classifier.dense → tanh → classifier.out_proj` on the first token (`<s>`), no pooler. */
-export class RobertaForSequenceClassification extends EncoderForSequenceClassification<RobertaConfig> {
+export class RobertaForSequenceClassification extends FirstTokenClassifier<RobertaConfig, RobertaModel> {
   static readonly baseModelPrefix = "roberta";
   static readonly configClass: typeof RobertaConfig = RobertaConfig;
-  readonly roberta: RobertaModel;
-  readonly classifier: ClassificationHead;
 
   constructor(config: RobertaConfig, options: ModelInitOptions = {}) {
-    super(config);
-    checkProblemType(config);
-    this.roberta = this.registerModule("roberta", new RobertaModel(config, { skipInit: true, addPoolingLayer: false }));
-    this.classifier = this.registerModule("classifier", new ClassificationHead(config.hidden_size, config.numLabels, config.classifierDropout, "tanh"));
-    this.initWeights(options);
+    super(config, new RobertaModel(config, { skipInit: true, addPoolingLayer: false }), "tanh", options);
   }
 
-  protected get body(): RobertaModel {
-    return this.roberta;
-  }
-
-  protected classify(body: BaseModelOutput): tf.Tensor2D {
-    return this.classifier.forward(body.lastHiddenState);
+  get roberta(): RobertaModel {
+    return this.body;
   }
 }
 
