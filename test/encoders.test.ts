@@ -10,7 +10,20 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend.js";
 import { registerNativeBackend } from "../src/accel/native-backend.js";
 import { Dataset } from "../src/datasets/index.js";
-import { AutoConfig, AutoModel, AutoModelForSequenceClassification, EncoderForSequenceClassification } from "../src/models/index.js";
+import {
+  AlbertConfig,
+  AlbertForSequenceClassification,
+  AutoConfig,
+  AutoModel,
+  AutoModelForSequenceClassification,
+  BertConfig,
+  BertForSequenceClassification,
+  ElectraConfig,
+  ElectraForSequenceClassification,
+  EncoderForSequenceClassification,
+  RobertaConfig,
+  RobertaForSequenceClassification,
+} from "../src/models/index.js";
 import { readSafetensors } from "../src/safetensors.js";
 import { Trainer, TrainingArguments, setDefaultProgressCallback } from "../src/trainer/index.js";
 import { FIXTURES_DIR } from "./helpers/paths.js";
@@ -345,4 +358,60 @@ describe("token_type_ids: read by the models with token types, passed on by the 
       model.dispose();
     });
   }
+});
+
+describe("encoder families built from a config", () => {
+  const small = { hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 37, vocab_size: 100, max_position_embeddings: 26, num_labels: 3 };
+  const cases = [
+    { family: "bert", config: () => new BertConfig(small), model: BertForSequenceClassification },
+    { family: "roberta", config: () => new RobertaConfig(small), model: RobertaForSequenceClassification },
+    { family: "electra", config: () => new ElectraConfig({ ...small, embedding_size: 16 }), model: ElectraForSequenceClassification },
+    { family: "albert", config: () => new AlbertConfig({ ...small, embedding_size: 16 }), model: AlbertForSequenceClassification },
+  ] as const;
+
+  for (const c of cases) {
+    it(`${c.family}: the checkpoint's parameter names, transformers' initialisation, reproducible from a seed`, async () => {
+      await initBackend("cpu");
+      const config = c.config();
+      const a = new c.model(config as never, { seed: 1 });
+      const b = new c.model(config as never, { seed: 1 });
+      const fixture = (await readSafetensors(path.join(FIXTURES_DIR, `${c.family}-tiny`, "model.safetensors"))).tensors;
+      assert.deepEqual(a.namedParameters().map(([n]) => n).sort(), [...fixture.keys()].sort());
+      const state = a.stateDict();
+      for (const [name, t] of Object.entries(b.stateDict())) assert.deepEqual(t.data, state[name].data, `${name} from the same seed`);
+      const word = state[`${c.family}.embeddings.word_embeddings.weight`];
+      const width = word.shape[1];
+      const pad = config.pad_token_id as number;
+      assert.ok(word.data.slice(pad * width, (pad + 1) * width).every((x) => x === 0), "the padding row starts at zero");
+      const std = Math.sqrt(word.data.reduce((s, v) => s + v * v, 0) / (word.data.length - width));
+      assert.ok(Math.abs(std - 0.02) < 2e-3, `word embeddings std ${std}`);
+      assert.ok(Object.entries(state).filter(([n]) => /LayerNorm\.weight$|layer_norm\.weight$/.test(n)).every(([, t]) => t.data.every((x) => x === 1)));
+      assert.ok(Object.entries(state).filter(([n]) => n.endsWith(".bias")).every(([, t]) => t.data.every((x) => x === 0)));
+      const out = tf.tidy(() => a.forward({ input_ids: [[2, 5, 7, 3]], labels: [2] }));
+      assert.deepEqual(out.logits.shape, [1, 3]);
+      tf.dispose([out.logits, out.loss!, out.lastHiddenState]);
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it("family defaults as transformers' configs, and clear errors", async () => {
+    assert.equal(new RobertaConfig().pad_token_id, 1);
+    assert.equal(new RobertaConfig().type_vocab_size, 1);
+    assert.equal(new AlbertConfig().hidden_act, "gelu_new");
+    assert.equal(new AlbertConfig().toJSON().classifier_dropout, undefined, "ALBERT has classifier_dropout_prob instead");
+    assert.equal(new ElectraConfig().embedding_size, 128);
+    assert.equal(new BertConfig().toJSON().model_type, "bert");
+    assert.throws(() => new BertConfig({ hidden_size: 30, num_attention_heads: 4 }), /BertConfig: hidden_size \(30\) must be a multiple of num_attention_heads \(4\)/);
+    assert.throws(() => new BertConfig({ position_embedding_type: "relative_key" }), /position_embedding_type "relative_key" is not supported/);
+    assert.throws(() => new AlbertConfig({ num_hidden_layers: 3, num_hidden_groups: 2 }), /num_hidden_layers \(3\) must be a multiple of num_hidden_groups \(2\)/);
+    assert.throws(() => new ElectraConfig({ embedding_size: 0 }), /ElectraConfig: embedding_size must be a positive integer/);
+    assert.throws(() => new RobertaConfig({ model_type: "bert" }), /RobertaConfig got model_type "bert"/);
+    await assert.rejects(BertForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny")), /is a "roberta" model, not "bert": load it with AutoModel/);
+    await initBackend("cpu");
+    const roberta = await RobertaForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny"));
+    assert.ok(roberta instanceof RobertaForSequenceClassification);
+    assert.throws(() => roberta.forward({ input_ids: [new Array(25).fill(5)] }), /25 tokens but this model has only 24 positions: truncate them/);
+    roberta.dispose();
+  });
 });
