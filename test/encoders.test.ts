@@ -418,6 +418,13 @@ describe("encoder families built from a config", () => {
     assert.throws(() => new ElectraConfig({ embedding_size: 0 }), /ElectraConfig: embedding_size must be a positive integer/);
     assert.throws(() => new RobertaConfig({ model_type: "bert" }), /RobertaConfig got model_type "bert"/);
     await assert.rejects(BertForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny")), /is a "roberta" model, not "bert": load it with AutoModel/);
+    const forModel = AutoConfig.forModel("xlm-roberta", { hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 37, vocab_size: 50 });
+    assert.equal(forModel.pad_token_id, 1);
+    const fromConfig = AutoModelForSequenceClassification.fromConfig(forModel, { seed: 0 });
+    assert.equal(fromConfig.constructor.name, "XLMRobertaForSequenceClassification");
+    assert.equal(AutoModel.fromConfig(forModel).constructor.name, "XLMRobertaModel");
+    assert.throws(() => AutoConfig.forModel("gpt2"), /forModel's config is a "gpt2" model, which this library does not implement\. Supported model types: distilbert, bert/);
+    fromConfig.dispose();
     await initBackend("cpu");
     const roberta = await RobertaForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny"));
     assert.ok(roberta instanceof RobertaForSequenceClassification);
