@@ -338,7 +338,9 @@ test("gradient accumulation: 2 batches of 2 equal 1 batch of 4; dropout is on in
   };
   const a = await run(4, 1);
   const b = await run(2, 2);
-  assert.ok(maxDiff(a.w, b.w) < 1e-5, `max diff ${maxDiff(a.w, b.w)}`);
+  // k_lin.bias's gradient is zero in exact arithmetic: AdamW turns its rounding noise into steps of up to ~lr * 1e-2.
+  const signal = (w: Map<string, Float32Array>) => new Map([...w].filter(([name]) => !name.endsWith("attention.k_lin.bias")));
+  assert.ok(maxDiff(signal(a.w), signal(b.w)) < 1e-5, `max diff ${maxDiff(signal(a.w), signal(b.w))}`);
   assert.deepEqual(a.log.filter((e) => "loss" in e).map((e) => e.step), [1, 2]);
   assert.ok(Math.abs(a.log[0].loss - b.log[0].loss) < 1e-4);
 

@@ -15,7 +15,7 @@ const USAGE =
   "usage: tweet-transformers train --model ID_OR_DIR --dataset NAME --config CONFIG [--epochs 5] [--batch-size 16] [--eval-batch-size N] " +
   "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N]";
 
-const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"];
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "vocab.json", "merges.txt", "special_tokens_map.json"];
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({

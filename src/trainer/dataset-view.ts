@@ -10,8 +10,9 @@ export interface TrainerDataset {
   column(name: string): ArrayLike<unknown>;
 }
 
-/** Columns DistilBERT's forward takes, plus the label columns the collators rename to `labels`. */
-export const MODEL_INPUT_COLUMNS = ["input_ids", "attention_mask", "labels", "label", "label_ids"];
+/** The columns a model takes when it does not say (`inputNames`): DistilBERT's. */
+export const DEFAULT_INPUT_NAMES = ["input_ids", "attention_mask"];
+/** The label columns, kept beside the model's inputs; the collators rename them to `labels`. */
 const LABEL_COLUMNS = ["labels", "label", "label_ids"];
 
 export class DatasetView {
@@ -21,9 +22,10 @@ export class DatasetView {
 
   /**
    * `role` names the dataset in errors ("trainDataset", "evalDataset", ...); `numLabels` checks the
-   * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression).
+   * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression);
+   * `inputNames` are the columns the model's forward reads (default DEFAULT_INPUT_NAMES).
    */
-  constructor(dataset: TrainerDataset, role: string, options: { removeUnusedColumns: boolean; numLabels?: number }) {
+  constructor(dataset: TrainerDataset, role: string, options: { removeUnusedColumns: boolean; numLabels?: number; inputNames?: readonly string[] }) {
     if (dataset === null || typeof dataset !== "object" || typeof dataset.column !== "function" || !Array.isArray(dataset.columnNames)) {
       throw new Error(`${role} must be a Dataset (e.g. tokenized.get("train")), got ${dataset === null ? "null" : typeof dataset}.`);
     }
@@ -38,7 +40,9 @@ export class DatasetView {
           `dataset.map((b) => tokenizer(b.text, { maxLength: 60, padding: "max_length", truncation: true }), { batched: true }).`,
       );
     }
-    const keep = options.removeUnusedColumns ? names.filter((n) => MODEL_INPUT_COLUMNS.includes(n)) : names;
+    // As transformers keeps the columns the model's forward takes (e.g. token_type_ids for BERT, not for DistilBERT).
+    const signature = [...(options.inputNames ?? DEFAULT_INPUT_NAMES), ...LABEL_COLUMNS];
+    const keep = options.removeUnusedColumns ? names.filter((n) => signature.includes(n)) : names;
     for (const name of keep) {
       const col = dataset.column(name);
       // A dataset formatted "tf" hands out tensors; rows are picked from plain values.

@@ -27,13 +27,15 @@ import { LrScheduler } from "./schedules.js";
 import { TrainerControl, TrainerState, type LogEntry } from "./state.js";
 import { TrainingArguments } from "./training-args.js";
 
-/** What the Trainer needs of a model (DistilBertForSequenceClassification has it). */
+/** What the Trainer needs of a model (every `...ForSequenceClassification` has it). */
 export interface TrainableModel {
   config: object;
   training: boolean;
   train(mode?: boolean): unknown;
   eval(): unknown;
   namedParameters(): Array<[string, tf.Variable]>;
+  /** The batch columns forward reads (e.g. token_type_ids for BERT); the Trainer drops the others when removeUnusedColumns. */
+  readonly inputNames?: readonly string[];
   /** Synchronous, usable inside tf.variableGrads; `loss` is the batch mean when `labels` are given. */
   forward(inputs: any, options?: any): { logits: tf.Tensor; loss?: tf.Scalar };
   savePretrained(dir: string): Promise<void>;
@@ -191,7 +193,7 @@ export class Trainer {
 
   private view(dataset: TrainerDataset | undefined, role: string): DatasetView {
     if (!dataset) throw new Error(`Trainer: no ${role}; pass it to new Trainer({ ..., ${role} }) or as an argument.`);
-    return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model) });
+    return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model), inputNames: this.model.inputNames });
   }
 
   /** Fine-tune the model. Returns the step count, the mean training loss and speed metrics. */
