@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
       const last = out.hiddenStates?.[out.hiddenStates.length - 1];
       return [out.logits.arraySync() as number[][], last ? (tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]).arraySync() as number[][]) : undefined];
     });
-    tf.dispose([encoded.input_ids, encoded.attention_mask]);
+    tf.dispose(Object.values(encoded));
     texts.forEach((_, i) => {
       const prediction: Prediction = { logits: logits[i], ...top(logits[i], id2label) };
       if (cls) prediction.cls_hidden_state = cls[i];

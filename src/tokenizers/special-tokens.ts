@@ -14,7 +14,7 @@ export function specialTokenContent(value: unknown): string | undefined {
 }
 
 // BertTokenizer's defaults, used when the config names none and the vocabulary has them.
-const BERT_DEFAULTS: Partial<Record<SpecialTokenKey, string>> = {
+export const BERT_DEFAULTS: Partial<Record<SpecialTokenKey, string>> = {
   unk_token: "[UNK]",
   sep_token: "[SEP]",
   pad_token: "[PAD]",
@@ -30,4 +30,63 @@ export function resolveSpecialTokens(config: TokenizerConfig, hasToken: (token: 
     if (value !== undefined && hasToken(value)) out[key] = value;
   }
   return out;
+}
+
+/** One entry of tokenizer.json's `added_tokens`. */
+export interface AddedTokenJson {
+  id: number;
+  content: string;
+  single_word: boolean;
+  lstrip: boolean;
+  rstrip: boolean;
+  normalized: boolean;
+  special: boolean;
+}
+
+/** A token to add: its text, and the AddedToken flags the config or the tokenizer class gives it. */
+export type AddedTokenSpec = Pick<AddedTokenJson, "content"> & Partial<Omit<AddedTokenJson, "id" | "content">>;
+
+/**
+ * The special tokens of a tokenizer being converted: each config key's token (text or AddedToken object, whose
+ * flags are kept), else the family's default. `maskLstrip`: the mask token swallows the space before it, as
+ * RobertaTokenizer, XLMRobertaTokenizer and AlbertTokenizer make it.
+ */
+export function specialTokenSpecs(config: TokenizerConfig, defaults: Partial<Record<SpecialTokenKey, string>>, maskLstrip = false): Partial<Record<SpecialTokenKey, AddedTokenSpec>> {
+  const out: Partial<Record<SpecialTokenKey, AddedTokenSpec>> = {};
+  for (const key of SPECIAL_TOKEN_KEYS) {
+    const value = config[key] ?? defaults[key];
+    const content = specialTokenContent(value);
+    if (content === undefined) continue;
+    const flags = typeof value === "object" ? (value as Partial<AddedTokenJson>) : {};
+    out[key] = { lstrip: key === "mask_token" && maskLstrip, ...flags, content, special: true };
+  }
+  return out;
+}
+
+/** `added_tokens` for these tokens (first occurrence of each text): their vocabulary id, or new ids after `vocabSize`. */
+export function addedTokensJson(tokens: readonly AddedTokenSpec[], idOf: (content: string) => number | undefined, vocabSize: number): AddedTokenJson[] {
+  const out = new Map<string, AddedTokenJson>();
+  let next = vocabSize;
+  for (const t of tokens) {
+    if (out.has(t.content)) continue;
+    out.set(t.content, {
+      id: idOf(t.content) ?? next++,
+      content: t.content,
+      single_word: t.single_word ?? false,
+      lstrip: t.lstrip ?? false,
+      rstrip: t.rstrip ?? false,
+      normalized: t.normalized ?? false,
+      special: t.special ?? true,
+    });
+  }
+  return [...out.values()].sort((a, b) => a.id - b.id);
+}
+
+/** The id of a token the tokenizer cannot work without, or an error that says how to fix the config. */
+export function requireTokenId(token: AddedTokenSpec | undefined, key: SpecialTokenKey, idOf: (content: string) => number | undefined, file: string): number {
+  const id = token === undefined ? undefined : idOf(token.content);
+  if (id === undefined) {
+    throw new Error(`${file} has no ${key.replace("_token", "")} token${token ? ` ${JSON.stringify(token.content)}` : ""}; set "${key}" in tokenizer_config.json to a token that is in the vocabulary.`);
+  }
+  return id;
 }
