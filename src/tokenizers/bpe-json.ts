@@ -3,10 +3,8 @@
  * twitter-roberta models), for repositories that ship no tokenizer.json: what transformers' RobertaConverter
  * writes (ByteLevel pre-tokenizer and decoder, RobertaProcessing `<s> $A </s>`).
  */
-import { addedTokensJson, requireTokenId, specialTokenSpecs, type TokenizerConfig } from "./special-tokens.js";
+import { addedTokensJson, requireTokenId, SPECIAL_TOKEN_DEFAULTS, specialTokenSpecs, type TokenizerConfig } from "./special-tokens.js";
 import type { TokenizerJson } from "./wordpiece-json.js";
-
-const ROBERTA_DEFAULTS = { bos_token: "<s>", eos_token: "</s>", sep_token: "</s>", cls_token: "<s>", unk_token: "<unk>", pad_token: "<pad>", mask_token: "<mask>" };
 
 function parseVocabJson(text: string): Record<string, number> {
   let vocab: unknown;
@@ -35,7 +33,7 @@ export function parseMerges(text: string): string[] {
 export function byteLevelBpeTokenizerJson(vocabJsonText: string, mergesText: string, config: TokenizerConfig = {}): TokenizerJson {
   const vocab = parseVocabJson(vocabJsonText);
   const idOf = (content: string): number | undefined => (Object.hasOwn(vocab, content) ? vocab[content] : undefined);
-  const special = specialTokenSpecs(config, ROBERTA_DEFAULTS, true);
+  const special = specialTokenSpecs(config, SPECIAL_TOKEN_DEFAULTS.roberta, true);
   const sepId = requireTokenId(special.sep_token, "sep_token", idOf, "vocab.json");
   const clsId = requireTokenId(special.cls_token, "cls_token", idOf, "vocab.json");
   const addPrefixSpace = config.add_prefix_space ?? false;

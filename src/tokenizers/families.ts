@@ -4,7 +4,7 @@
  * token_type_ids (the class's `model_input_names`).
  */
 import { byteLevelBpeTokenizerJson } from "./bpe-json.js";
-import type { TokenizerConfig } from "./special-tokens.js";
+import { SPECIAL_TOKEN_DEFAULTS, type SpecialTokens, type TokenizerConfig } from "./special-tokens.js";
 import { sentencePieceTokenizerJson } from "./unigram-json.js";
 import { wordPieceTokenizerJson, type TokenizerJson } from "./wordpiece-json.js";
 
@@ -14,6 +14,7 @@ export interface TokenizerFamily {
   files: readonly string[];
   convert(contents: Buffer[], config: TokenizerConfig): TokenizerJson;
   tokenTypeIds: boolean;
+  specialTokens: SpecialTokens;
 }
 
 const wordPiece = (tokenizerClass: string, tokenTypeIds: boolean): TokenizerFamily => ({
@@ -21,6 +22,7 @@ const wordPiece = (tokenizerClass: string, tokenTypeIds: boolean): TokenizerFami
   files: ["vocab.txt"],
   convert: ([vocab], config) => wordPieceTokenizerJson(vocab.toString("utf8"), config),
   tokenTypeIds,
+  specialTokens: SPECIAL_TOKEN_DEFAULTS.bert,
 });
 
 export const TOKENIZER_FAMILIES: Record<string, TokenizerFamily> = {
@@ -32,18 +34,21 @@ export const TOKENIZER_FAMILIES: Record<string, TokenizerFamily> = {
     files: ["vocab.json", "merges.txt"],
     convert: ([vocab, merges], config) => byteLevelBpeTokenizerJson(vocab.toString("utf8"), merges.toString("utf8"), config),
     tokenTypeIds: false,
+    specialTokens: SPECIAL_TOKEN_DEFAULTS.roberta,
   },
   albert: {
     tokenizerClass: "AlbertTokenizer",
     files: ["spiece.model"],
     convert: ([model], config) => sentencePieceTokenizerJson(model, "albert", config, "spiece.model"),
     tokenTypeIds: true,
+    specialTokens: SPECIAL_TOKEN_DEFAULTS.albert,
   },
   "xlm-roberta": {
     tokenizerClass: "XLMRobertaTokenizer",
     files: ["sentencepiece.bpe.model"],
     convert: ([model], config) => sentencePieceTokenizerJson(model, "xlm-roberta", config, "sentencepiece.bpe.model"),
     tokenTypeIds: false,
+    specialTokens: SPECIAL_TOKEN_DEFAULTS.roberta,
   },
 };
 

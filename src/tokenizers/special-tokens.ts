@@ -13,20 +13,20 @@ export function specialTokenContent(value: unknown): string | undefined {
   return undefined;
 }
 
-// BertTokenizer's defaults, used when the config names none and the vocabulary has them.
-export const BERT_DEFAULTS: Partial<Record<SpecialTokenKey, string>> = {
-  unk_token: "[UNK]",
-  sep_token: "[SEP]",
-  pad_token: "[PAD]",
-  cls_token: "[CLS]",
-  mask_token: "[MASK]",
-};
+export type SpecialTokens = Partial<Record<SpecialTokenKey, string>>;
 
-/** The special tokens of a tokenizer: from its config, else BERT's defaults where the vocabulary has them. */
-export function resolveSpecialTokens(config: TokenizerConfig, hasToken: (token: string) => boolean): Partial<Record<SpecialTokenKey, string>> {
+/** Each tokenizer class's default special tokens, used where the config names none. */
+export const SPECIAL_TOKEN_DEFAULTS = {
+  bert: { unk_token: "[UNK]", sep_token: "[SEP]", pad_token: "[PAD]", cls_token: "[CLS]", mask_token: "[MASK]" },
+  roberta: { bos_token: "<s>", eos_token: "</s>", sep_token: "</s>", cls_token: "<s>", unk_token: "<unk>", pad_token: "<pad>", mask_token: "<mask>" },
+  albert: { bos_token: "[CLS]", eos_token: "[SEP]", unk_token: "<unk>", sep_token: "[SEP]", pad_token: "<pad>", cls_token: "[CLS]", mask_token: "[MASK]" },
+} satisfies Record<string, SpecialTokens>;
+
+/** The special tokens of a tokenizer: from its config, else the class's defaults where the vocabulary has them. */
+export function resolveSpecialTokens(config: TokenizerConfig, hasToken: (token: string) => boolean, defaults: SpecialTokens = SPECIAL_TOKEN_DEFAULTS.bert): SpecialTokens {
   const out: Partial<Record<SpecialTokenKey, string>> = {};
   for (const key of SPECIAL_TOKEN_KEYS) {
-    const value = specialTokenContent(config[key]) ?? BERT_DEFAULTS[key];
+    const value = specialTokenContent(config[key]) ?? defaults[key];
     if (value !== undefined && hasToken(value)) out[key] = value;
   }
   return out;
@@ -51,7 +51,7 @@ export type AddedTokenSpec = Pick<AddedTokenJson, "content"> & Partial<Omit<Adde
  * flags are kept), else the family's default. `maskLstrip`: the mask token swallows the space before it, as
  * RobertaTokenizer, XLMRobertaTokenizer and AlbertTokenizer make it.
  */
-export function specialTokenSpecs(config: TokenizerConfig, defaults: Partial<Record<SpecialTokenKey, string>>, maskLstrip = false): Partial<Record<SpecialTokenKey, AddedTokenSpec>> {
+export function specialTokenSpecs(config: TokenizerConfig, defaults: SpecialTokens, maskLstrip = false): Partial<Record<SpecialTokenKey, AddedTokenSpec>> {
   const out: Partial<Record<SpecialTokenKey, AddedTokenSpec>> = {};
   for (const key of SPECIAL_TOKEN_KEYS) {
     const value = config[key] ?? defaults[key];

@@ -114,6 +114,7 @@ export class PreTrainedTokenizer extends Callable {
     this.specialTokensMap = resolveSpecialTokens(
       { unk_token: model.unk_token, ...config },
       (token) => this.inner.token_to_id(token) !== undefined,
+      family?.specialTokens,
     );
     const id = (key: SpecialTokenKey): number | undefined => {
       const token = this.specialTokensMap[key];

@@ -5,15 +5,13 @@
  * the family's template; control and user-defined pieces become added tokens).
  */
 import { parseSentencePieceModel, MODEL_TYPE_NAMES, PIECE_TYPE } from "./sentencepiece-model.js";
-import { addedTokensJson, requireTokenId, specialTokenSpecs, type AddedTokenSpec, type TokenizerConfig } from "./special-tokens.js";
+import { addedTokensJson, requireTokenId, SPECIAL_TOKEN_DEFAULTS, specialTokenSpecs, type AddedTokenSpec, type TokenizerConfig } from "./special-tokens.js";
 import { clsSepTemplate, type TokenizerJson } from "./wordpiece-json.js";
 
 export type SentencePieceFamily = "albert" | "xlm-roberta";
 
-const DEFAULTS = {
-  albert: { bos_token: "[CLS]", eos_token: "[SEP]", unk_token: "<unk>", sep_token: "[SEP]", pad_token: "<pad>", cls_token: "[CLS]", mask_token: "[MASK]" },
-  "xlm-roberta": { bos_token: "<s>", eos_token: "</s>", sep_token: "</s>", cls_token: "<s>", unk_token: "<unk>", pad_token: "<pad>", mask_token: "<mask>" },
-};
+// XLM-R's tokens are RoBERTa's.
+const DEFAULTS = { albert: SPECIAL_TOKEN_DEFAULTS.albert, "xlm-roberta": SPECIAL_TOKEN_DEFAULTS.roberta };
 
 export function sentencePieceTokenizerJson(bytes: Uint8Array, family: SentencePieceFamily, config: TokenizerConfig = {}, file = "The SentencePiece model"): TokenizerJson {
   const spm = parseSentencePieceModel(bytes, file);

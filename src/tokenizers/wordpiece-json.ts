@@ -2,7 +2,7 @@
  * A `tokenizer.json` built from a BERT `vocab.txt`, for repositories that ship no tokenizer.json: the same
  * document transformers' BertConverter (convert_slow_tokenizer.py) writes for BertTokenizerFast.
  */
-import { addedTokensJson, BERT_DEFAULTS, requireTokenId, specialTokenSpecs, type AddedTokenJson, type TokenizerConfig } from "./special-tokens.js";
+import { addedTokensJson, requireTokenId, SPECIAL_TOKEN_DEFAULTS, specialTokenSpecs, type AddedTokenJson, type TokenizerConfig } from "./special-tokens.js";
 
 export type TokenizerJson = Record<string, unknown> & {
   added_tokens: AddedTokenJson[];
@@ -42,7 +42,7 @@ export function clsSepTemplate(cls: string, clsId: number, sep: string, sepId: n
 export function wordPieceTokenizerJson(vocabText: string, config: TokenizerConfig = {}): TokenizerJson {
   const vocab = parseVocab(vocabText);
   const idOf = (content: string): number | undefined => vocab[content];
-  const special = specialTokenSpecs(config, BERT_DEFAULTS);
+  const special = specialTokenSpecs(config, SPECIAL_TOKEN_DEFAULTS.bert);
   const required = (["pad_token", "unk_token", "cls_token", "sep_token", "mask_token"] as const).map((key) => requireTokenId(special[key], key, idOf, "vocab.txt"));
   const [, , clsId, sepId] = required;
   return {
