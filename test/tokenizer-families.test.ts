@@ -100,6 +100,26 @@ describe("the fixtures' tokenizer.json, against the ids the Rust library stored"
   }
 });
 
+describe("tokenizer_config.json over tokenizer.json, as transformers' fast classes", () => {
+  test("BERT: do_lower_case false keeps case and accents", async () => {
+    const dir = folder("bert-cased", "bert", ["tokenizer.json", "config.json"], { "tokenizer_config.json": JSON.stringify({ do_lower_case: false, tokenizer_class: "BertTokenizer" }) });
+    const cased = await AutoTokenizer.fromPretrained(dir);
+    const json = tokenizerJsonOf("bert");
+    const expected = { ...json, normalizer: { ...json.normalizer, lowercase: false, strip_accents: null } };
+    const texts = allTexts("bert");
+    assert.deepEqual(await disagreements(cased, expected, texts), []);
+    assert.notDeepEqual(cased(texts[0]).input_ids, (await AutoTokenizer.fromPretrained(dirOf("bert")))(texts[0]).input_ids);
+  });
+
+  test("RoBERTa: add_prefix_space true", async () => {
+    const config = { ...JSON.parse(fs.readFileSync(path.join(dirOf("roberta"), "tokenizer_config.json"), "utf8")), add_prefix_space: true };
+    const dir = folder("roberta-prefix", "roberta", ["tokenizer.json", "config.json"], { "tokenizer_config.json": JSON.stringify(config) });
+    const json = tokenizerJsonOf("roberta");
+    const expected = { ...json, pre_tokenizer: { ...json.pre_tokenizer, add_prefix_space: true } };
+    assert.deepEqual(await disagreements(await AutoTokenizer.fromPretrained(dir), expected, allTexts("roberta")), []);
+  });
+});
+
 describe("every TweetEval emotion and stance_climate text, against the Rust library", () => {
   for (const family of ["bert", "roberta", "albert"] as const) {
     test(`${family}-tiny's tokenizer.json${family === "bert" ? " (the real bert-base-uncased vocabulary)" : ""}`, async () => {

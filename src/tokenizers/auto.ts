@@ -72,6 +72,7 @@ export class AutoTokenizer {
       }
       ({ json, family } = converted);
     }
+    if (family?.configure) json = family.configure(json, config);
     return new PreTrainedTokenizer(json, { tokenizer_class: family?.tokenizerClass, ...config }, idOrDir);
   }
 }

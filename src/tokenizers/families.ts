@@ -15,6 +15,21 @@ export interface TokenizerFamily {
   convert(contents: Buffer[], config: TokenizerConfig): TokenizerJson;
   tokenTypeIds: boolean;
   specialTokens: SpecialTokens;
+  /** What the class's constructor changes in a repository's tokenizer.json from tokenizer_config.json (transformers 4.x fast classes). */
+  configure?(json: Record<string, any>, config: TokenizerConfig): Record<string, any>;
+}
+
+/** BertTokenizerFast (and DistilBERT's, ELECTRA's): the config's casing, accents and Chinese characters, or the class defaults, win over the BertNormalizer's. */
+function bertNormalizerFromConfig(json: Record<string, any>, config: TokenizerConfig): Record<string, any> {
+  if (json.normalizer?.type !== "BertNormalizer") return json;
+  const normalizer = { ...json.normalizer, lowercase: config.do_lower_case ?? true, strip_accents: config.strip_accents ?? null, handle_chinese_chars: config.tokenize_chinese_chars ?? true };
+  return { ...json, normalizer };
+}
+
+/** RobertaTokenizerFast: the config's add_prefix_space (default false) wins over the ByteLevel pre-tokenizer's. */
+function prefixSpaceFromConfig(json: Record<string, any>, config: TokenizerConfig): Record<string, any> {
+  if (json.pre_tokenizer?.type !== "ByteLevel") return json;
+  return { ...json, pre_tokenizer: { ...json.pre_tokenizer, add_prefix_space: config.add_prefix_space ?? false } };
 }
 
 const wordPiece = (tokenizerClass: string, tokenTypeIds: boolean): TokenizerFamily => ({
@@ -23,6 +38,7 @@ const wordPiece = (tokenizerClass: string, tokenTypeIds: boolean): TokenizerFami
   convert: ([vocab], config) => wordPieceTokenizerJson(vocab.toString("utf8"), config),
   tokenTypeIds,
   specialTokens: SPECIAL_TOKEN_DEFAULTS.bert,
+  configure: bertNormalizerFromConfig,
 });
 
 export const TOKENIZER_FAMILIES: Record<string, TokenizerFamily> = {
@@ -35,6 +51,7 @@ export const TOKENIZER_FAMILIES: Record<string, TokenizerFamily> = {
     convert: ([vocab, merges], config) => byteLevelBpeTokenizerJson(vocab.toString("utf8"), merges.toString("utf8"), config),
     tokenTypeIds: false,
     specialTokens: SPECIAL_TOKEN_DEFAULTS.roberta,
+    configure: prefixSpaceFromConfig,
   },
   albert: {
     tokenizerClass: "AlbertTokenizer",
