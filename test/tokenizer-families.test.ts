@@ -46,7 +46,7 @@ const CHARSMAP =
 // Texts for the charsmap's rules, whitespace where JavaScript's \s and Rust's disagree (U+FEFF, U+0085), special tokens typed in.
 const EXTRA_TEXTS = [
   "ＡＢ ﬁne\u00a0café…", "cafe\u0301 ÅNGSTRÖM 😂😂 Ⅰ Ⅱ Ⅲ", "A Ａ e\u0301\u0301 ﬁﬁ",
-  "a\ufeffb a \ufeffb", "a\u0085b hi  \u0085", "a\u00a0 b\u2028c\u3000d", "hello <mask> world [MASK]y <s>x</s>", "",
+  "a\ufeffb a \ufeffb", "a\u0085b hi  \u0085", "a\u00a0 b\u2028c\u3000d", "hello <mask> world [MASK]y <s>x</s>", "x\u0085<mask>y \ufeff[MASK]z \ufeff<mask>", "",
 ];
 
 let tweets: string[] = [];

@@ -85,6 +85,47 @@ function rustWhitespace(preTokenizer: JsPreTokenizer | null, json: Record<string
   if (json.type === "ByteLevel") preTokenizer.pattern = BYTE_LEVEL_SPLIT;
 }
 
+interface JsAddedToken {
+  content: string;
+  lstrip: boolean;
+  rstrip: boolean;
+}
+interface JsAddedTokens {
+  added_tokens: JsAddedToken[];
+  added_tokens_map: Map<string, JsAddedToken>;
+  splitter_unnormalized: { split(text: string): string[] };
+  splitter_normalized: { split(text: string): string[] };
+}
+
+/**
+ * An added token's lstrip / rstrip takes Rust's whitespace next to it. The library trims with trimEnd /
+ * trimStart, so this strips the neighbouring sections itself and turns the library's own trimming off.
+ */
+function rustAddedTokenStrip(tokenizer: JsAddedTokens): void {
+  const strips = new Map<string, { lstrip: boolean; rstrip: boolean }>();
+  for (const token of tokenizer.added_tokens) {
+    if (!token.lstrip && !token.rstrip) continue;
+    strips.set(token.content, { lstrip: token.lstrip, rstrip: token.rstrip });
+    token.lstrip = token.rstrip = false;
+  }
+  if (strips.size === 0) return;
+  const leading = new RegExp(`^[${WHITESPACE}]+`, "u");
+  const trailing = new RegExp(`[${WHITESPACE}]+$`, "u");
+  for (const splitter of [tokenizer.splitter_unnormalized, tokenizer.splitter_normalized]) {
+    const split = splitter.split.bind(splitter);
+    splitter.split = (text) => {
+      const sections = split(text);
+      sections.forEach((section, i) => {
+        const token = tokenizer.added_tokens_map.get(section);
+        const strip = token && strips.get(token.content);
+        if (strip?.lstrip && i > 0) sections[i - 1] = sections[i - 1].replace(trailing, "");
+        if (strip?.rstrip && i < sections.length - 1) sections[i + 1] = sections[i + 1].replace(leading, "");
+      });
+      return sections;
+    };
+  }
+}
+
 // Options of Python's slow tokenizers that the fast ones (and Rust) ignore, but the library would apply.
 const SLOW_ONLY_OPTIONS = ["remove_space", "do_lowercase_and_remove_accent"];
 
@@ -96,6 +137,7 @@ export function createJsTokenizer(tokenizerJson: TokenizerJsonParts, config: obj
   const fastConfig = Object.fromEntries(Object.entries(config).filter(([key]) => !SLOW_ONLY_OPTIONS.includes(key)));
   const tokenizer = new tokenizers.Tokenizer({ ...tokenizerJson, pre_tokenizer: withPrependScheme(tokenizerJson.pre_tokenizer) }, fastConfig);
   rustWhitespace(tokenizer.pre_tokenizer, tokenizerJson.pre_tokenizer);
+  rustAddedTokenStrip(tokenizer as unknown as JsAddedTokens);
   if (tokenizerJson.normalizer) tokenizer.normalizer = createNormalizer(tokenizerJson.normalizer);
   const model = tokenizerJson.model;
   const wordPiece = model?.type === "WordPiece" || (model?.type === undefined && model?.continuing_subword_prefix !== undefined && model?.merges === undefined);
