@@ -1,6 +1,7 @@
 // The checkers' words, in Spanish (the workshop's language) and English, naming the notebooks' variables.
 
-export type Language = "es" | "en";
+export type { Language } from "../errors.js";
+import type { Language } from "../errors.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const list = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(", ");
