@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { say } from "../../errors.js";
 import { FromPretrainedOptions, loadPretrained } from "../loading.js";
 import { ModelInitOptions } from "../pretrained-model.js";
 import { maxOfRows, toInt2D } from "../inputs.js";
@@ -48,7 +49,12 @@ export class DistilBertModel extends DistilBertPreTrainedModel {
   forward(inputs: ModelInputs, options: ForwardOptions = {}): BaseModelOutput {
     const maxId = Array.isArray(inputs.input_ids) ? maxOfRows(inputs.input_ids) : -1;
     if (maxId >= this.config.vocab_size) {
-      throw new Error(`input_ids holds ids up to ${maxId} but the vocabulary has ${this.config.vocab_size} tokens: use this model's own tokenizer.`);
+      throw new Error(
+        say({
+          en: `input_ids holds ids up to ${maxId} but the vocabulary has ${this.config.vocab_size} tokens: use this model's own tokenizer.`,
+          es: `input_ids tiene ids hasta ${maxId} pero el vocabulario tiene ${this.config.vocab_size} tokens: usa el tokenizador de este mismo modelo.`,
+        }),
+      );
     }
     return tf.tidy(() => {
       const ids = toInt2D(inputs.input_ids, "input_ids");
