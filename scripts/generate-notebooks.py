@@ -690,7 +690,7 @@ textosClima = [
   "Climate change is a hoax invented to raise taxes",
   "These green policies will destroy our economy",
 ];
-const nombresClima = clima.get("train").features.label.names;
+const nombresClima = ["none", "against", "favor"];
 const datosClima = Dataset.fromDict({ text: textosClima }).map(
   (lote) => tokenizer(lote.text, { maxLength: 60, padding: "max_length", truncation: true }),
   { batched: true },
@@ -707,7 +707,7 @@ climateTexts = [
   "Climate change is a hoax invented to raise taxes",
   "These green policies will destroy our economy",
 ];
-const climateNames = climate.get("train").features.label.names;
+const climateNames = ["none", "against", "favor"];
 const climateData = Dataset.fromDict({ text: climateTexts }).map(
   (batch) => tokenizer(batch.text, { maxLength: 60, padding: "max_length", truncation: true }),
   { batched: true },

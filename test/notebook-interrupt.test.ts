@@ -119,7 +119,9 @@ describe("a learner's kernel", { concurrency: 1 }, () => {
 const t = new Trainer({ model: m, args: argumentos("t"), trainDataset: tokenizado.get("train").select(range(64)), evalDataset: tokenizado.get("validation").select(range(32)) });` },
         // train() without await, then the evaluation: the evaluation is refused instead of joining the epoch table.
         { code: `(globalThis as any).enMarcha = t.train();\nawait t.evaluate()` },
-        { code: `await t.train()` },
+        { code: `await (globalThis as any).enMarcha; t.state.globalStep` },
+        // train() again while one runs (a training cell run twice, the first without await).
+        { code: `(globalThis as any).enMarcha = t.train();\nawait t.train()` },
         { code: `await (globalThis as any).enMarcha; t.state.globalStep` },
         { code: `new TrainingArguments({ outputDir: "x", numTrainEpoch: 3 })` },
         { code: `const m3 = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
@@ -129,7 +131,7 @@ await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.
       workDir("mistakes"),
       env,
     );
-    const [setupCell, , , missingAwait, concurrent, waited, unknownOption, numLabels, decl, check] = results;
+    const [setupCell, , , missingAwait, waited, concurrent, waitedAgain, unknownOption, numLabels, decl, check] = results;
     assert.equal(setupCell.status, "ok", setupCell.stderr);
     const short = (r: (typeof results)[number], pattern: RegExp) => {
       assert.equal(r.status, "error");
@@ -139,8 +141,10 @@ await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.
     };
     short(missingAwait, /^Error: evaluate\(\) no puede empezar: train\(\) sigue ejecutándose con este modelo \(se lanzó sin `await`, o sigue en otra celda\)\. Espera a que termine \(`await trainer\.train\(\)`\), o páralo antes con ■/);
     short(concurrent, /^Error: train\(\) no puede empezar: train\(\) sigue ejecutándose/);
-    assert.equal(waited.status, "ok", waited.stderr);
-    assert.match(waited.stdout, /^12$/m, "the first train() ran to its end, alone");
+    for (const w of [waited, waitedAgain]) {
+      assert.equal(w.status, "ok", w.stderr);
+      assert.match(w.stdout, /^12$/m, "the first train() ran to its end, alone");
+    }
     short(unknownOption, /numTrainEpoch/);
     short(numLabels, /^Error: trainDataset: la "label" de la fila \d+ es 3, fuera de las clases del modelo 0\.\.2 \(num_labels=3\)\. Carga el modelo con numLabels igual al número de clases/);
     assert.equal(decl.status, "ok", decl.stderr);
