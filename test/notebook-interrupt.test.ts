@@ -116,14 +116,17 @@ describe("a learner's kernel", { concurrency: 1 }, () => {
         { code: first },
         { code: SETUP },
         { code: `const m = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 4 });
-const t = new Trainer({ model: m, args: argumentos("t"), trainDataset: tokenizado.get("train").select(range(64)), evalDataset: tokenizado.get("validation").select(range(32)) });` },
+const t = new Trainer({ model: m, args: argumentos("t"), trainDataset: tokenizado.get("train").select(range(64)), evalDataset: tokenizado.get("validation").select(range(32)) });
+let enMarcha: Promise<unknown> | undefined;` },
         // train() without await, then the evaluation: the evaluation is refused instead of joining the epoch table.
-        { code: `(globalThis as any).enMarcha = t.train();\nawait t.evaluate()` },
-        { code: `await (globalThis as any).enMarcha; t.state.globalStep` },
+        { code: `enMarcha = t.train();\nawait t.evaluate()` },
+        { code: `await enMarcha; t.state.globalStep` },
         // train() again while one runs (a training cell run twice, the first without await).
-        { code: `(globalThis as any).enMarcha = t.train();\nawait t.train()` },
-        { code: `await (globalThis as any).enMarcha; t.state.globalStep` },
+        { code: `enMarcha = t.train();\nawait t.train()` },
+        { code: `await enMarcha; t.state.globalStep` },
+        // An unknown option: written in the call, TypeScript itself refuses it; passed in a variable, the library does.
         { code: `new TrainingArguments({ outputDir: "x", numTrainEpoch: 3 })` },
+        { code: `const opciones = { outputDir: "x", numTrainEpoch: 3 };\nnew TrainingArguments(opciones)` },
         { code: `const m3 = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
 await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.get("train").select(range(64)), evalDataset: tokenizado.get("validation") }).train()` },
         ...exercise2.map((code) => ({ code })),
@@ -131,7 +134,7 @@ await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.
       workDir("mistakes"),
       env,
     );
-    const [setupCell, , , missingAwait, waited, concurrent, waitedAgain, unknownOption, numLabels, decl, check] = results;
+    const [setupCell, , , missingAwait, waited, concurrent, waitedAgain, unknownLiteral, unknownOption, numLabels, decl, check] = results;
     assert.equal(setupCell.status, "ok", setupCell.stderr);
     const short = (r: (typeof results)[number], pattern: RegExp) => {
       assert.equal(r.status, "error");
@@ -145,8 +148,10 @@ await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.
       assert.equal(w.status, "ok", w.stderr);
       assert.match(w.stdout, /^12$/m, "the first train() ran to its end, alone");
     }
-    short(unknownOption, /numTrainEpoch/);
-    short(numLabels, /^Error: trainDataset: la "label" de la fila \d+ es 3, fuera de las clases del modelo 0\.\.2 \(num_labels=3\)\. Carga el modelo con numLabels igual al número de clases/);
+    assert.equal(unknownLiteral.status, "error");
+    assert.match(unknownLiteral.stderr, /'numTrainEpoch' does not exist in type 'TrainingArgumentsInit'\. Did you mean to write 'numTrainEpochs'\?/);
+    short(unknownOption, /^Error: TrainingArguments: unknown option "numTrainEpoch"/);
+    short(numLabels, /^Error: trainDataset: la etiqueta \(columna "label"\) de la fila \d+ es 3, fuera de las clases del modelo 0\.\.2 \(num_labels=3\)\. Carga el modelo con numLabels igual al número de clases/m);
     assert.equal(decl.status, "ok", decl.stderr);
     assert.equal(check.status, "ok", `exercise 2's check runs with exercise 1 skipped: ${check.stderr}`);
     assert.match(check.display, /`climaTokenizado` todavía no tiene valor/);

@@ -105,7 +105,7 @@ export class DatasetView {
               `${role}: the ${label} of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
               `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
             es:
-              `${role}: la ${label} de la fila ${i} es ${JSON.stringify(l)}, fuera de las clases del modelo 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+              `${role}: la etiqueta (columna ${label}) de la fila ${i} es ${JSON.stringify(l)}, fuera de las clases del modelo 0..${numLabels - 1} (num_labels=${numLabels}). ` +
               `Carga el modelo con numLabels igual al número de clases de los datos (los nombres de su ClassLabel), o corrige las etiquetas.`,
           }),
         );

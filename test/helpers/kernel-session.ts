@@ -81,6 +81,8 @@ try:
             reply = kc.get_shell_msg(timeout=30)
             if reply["parent_header"].get("msg_id") == msg_id:
                 out["status"] = reply["content"]["status"]
+        if out["status"] == "error":
+            time.sleep(0.5)  # tslab aborts what arrives within 200 ms of a failed cell (Run All stops there)
         if step.get("watchS"):
             out["filesBefore"], c0 = files(), cpu(pid)
             time.sleep(step["watchS"])
