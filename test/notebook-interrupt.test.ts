@@ -89,6 +89,7 @@ describe("a learner's kernel", { concurrency: 1 }, () => {
     const [, step] = cut.stdout.match(stop) ?? assert.fail(`the one-line stop message: ${cut.stdout}`);
     assert.ok(Number(step) > 20 && Number(step) < 60, `stopped mid-run (step ${step})`);
     assert.doesNotMatch(cut.stderr, /Interrupted asynchronously|\n\s+at /, "no tslab error, no stack");
+    assert.match(cut.display, new RegExp(`\\[${step}/60 [^\\]]*\\]</div><div>Entrenamiento interrumpido en el paso ${step} `), "the bar ends with the stop line, not frozen");
     console.log(`kernel CPU over 3 s after the interrupt: ${cut.cpuSeconds!.toFixed(2)} s; stopped at step ${step}`);
     assert.ok(cut.cpuSeconds! < 0.5, `the kernel idles after the interrupt (${cut.cpuSeconds} CPU s in 3 s)`);
     assert.deepEqual(cut.filesAfter, cut.filesBefore, "no checkpoint (no file at all) is written after the interrupt");
