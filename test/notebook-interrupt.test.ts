@@ -151,7 +151,7 @@ await new Trainer({ model: m3, args: argumentos("t3"), trainDataset: tokenizado.
     }
     assert.equal(unknownLiteral.status, "error");
     assert.match(unknownLiteral.stderr, /'numTrainEpoch' does not exist in type 'TrainingArgumentsInit'\. Did you mean to write 'numTrainEpochs'\?/);
-    short(unknownOption, /^Error: TrainingArguments: unknown option "numTrainEpoch"/);
+    short(unknownOption, /^Error: .*numTrainEpoch/m);
     short(numLabels, /^Error: trainDataset: la etiqueta \(columna "label"\) de la fila \d+ es 3, fuera de las clases del modelo 0\.\.2 \(num_labels=3\)\. Carga el modelo con numLabels igual al número de clases/m);
     assert.equal(decl.status, "ok", decl.stderr);
     assert.equal(check.status, "ok", `exercise 2's check runs with exercise 1 skipped: ${check.stderr}`);
