@@ -88,3 +88,17 @@ test("a second run on a busy trainer or model is refused, naming the missing awa
   assert.equal(t.state.globalStep, 12, "the first run was not disturbed");
   await t.evaluate(); // free again
 });
+
+test("a failed training tells the progress display what stopped it (no bar left frozen)", async () => {
+  let stopped: string | undefined;
+  const failing: TrainerCallback = {
+    onStepEnd: (_a, state) => {
+      if (state.globalStep === 2) throw new Error("disk full");
+    },
+    onTrainEnd: (_a, _s, _c, extra) => void (stopped = extra.stopped),
+  };
+  const t = await trainer(tmp(), [failing]);
+  await assert.rejects(t.train(), /disk full/);
+  assert.equal(stopped, "Failed: disk full");
+  await t.evaluate(); // the trainer is free again
+});
