@@ -494,14 +494,14 @@ md('''
 
 Cada ejercicio tiene una celda vacía con `// INSERTA TU CÓDIGO AQUÍ` y, debajo, una celda de **comprobación** que te dice qué está bien y qué falta. Las variables que tienes que rellenar ya están declaradas en la celda anterior a cada ejercicio.
 
-> **Ojo con tslab:** para usar en un objeto una variable de otra celda, escribe `{ model: model }` en vez de la forma corta `{ model }` (tslab no la reconoce entre celdas y da `ReferenceError: model is not defined`).
+> **Ojo con tslab:** para usar en un objeto una variable de otra celda, escribe `{ model: model }` en vez de la forma corta `{ model }` (tslab no la reconoce entre celdas y da `ReferenceError: model is not defined`). Y escribe `await` delante de `train()`, `evaluate()` y `predict()`: sin él la celda termina enseguida, el entrenamiento sigue en segundo plano y lo siguiente que use ese modelo se niega con un mensaje que te lo recuerda.
 ''', '''
 ---
 # ✍️ Exercises
 
 Each exercise has an empty cell with `// INSERT YOUR CODE HERE` and, below it, a **check** cell that tells you what is right and what is missing. The variables you have to fill in are already declared in the cell before each exercise.
 
-> **tslab gotcha:** to use a variable from another cell in an object, write `{ model: model }` rather than the shorthand `{ model }` (tslab does not resolve it across cells and says `ReferenceError: model is not defined`).
+> **tslab gotcha:** to use a variable from another cell in an object, write `{ model: model }` rather than the shorthand `{ model }` (tslab does not resolve it across cells and says `ReferenceError: model is not defined`). And write `await` before `train()`, `evaluate()` and `predict()`: without it the cell ends at once, training goes on in the background, and the next thing that uses that model is refused with a message that reminds you.
 '''),
 md('''
 ### ✍️ Ejercicio 1: escribe tus propios textos y prueba el modelo
