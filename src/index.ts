@@ -1,5 +1,6 @@
 // The public API: re-exports only.
 export * from "./backend.js";
+export { setLanguage, getLanguage, showStack, type Language } from "./errors.js";
 export * from "./hub/index.js";
 export * from "./datasets/index.js";
 export * from "./tokenizers/index.js";

@@ -83,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const trainer = new Trainer({ model, args: trainingArgs, trainDataset, evalDataset, computeMetrics: accuracyMetrics, tokenizer });
   const result = await trainer.train();
+  if (result.interrupted) return 130; // Ctrl+C: train() said where it stopped; no final model is saved
   const metrics: Record<string, number | string> = { ...result.metrics };
   if (tokenized.has("test")) Object.assign(metrics, await trainer.evaluate(tokenized.get("test"), { metricKeyPrefix: "test" }));
   await trainer.saveModel(outputDir);

@@ -1,5 +1,6 @@
 // Turn a batch given as tensors or nested number arrays into the int32 / float32 tensors a model runs on.
 import * as tf from "@tensorflow/tfjs";
+import { say } from "../errors.js";
 
 /** `[batch, seq]` ids or mask → an int32 tensor (a tensor is cast; an array is checked for equal row lengths). */
 export function toInt2D(value: tf.Tensor | number[][], name: string): tf.Tensor2D {
@@ -47,7 +48,12 @@ export function batchTensors(inputs: ModelInputs, vocabSize: number, typeVocabSi
   }
   const maxId = Array.isArray(inputs.input_ids) ? maxOfRows(inputs.input_ids) : -1;
   if (maxId >= vocabSize) {
-    throw new Error(`input_ids holds ids up to ${maxId} but the vocabulary has ${vocabSize} tokens: use this model's own tokenizer.`);
+    throw new Error(
+      say({
+        en: `input_ids holds ids up to ${maxId} but the vocabulary has ${vocabSize} tokens: use this model's own tokenizer.`,
+        es: `input_ids tiene ids hasta ${maxId} pero el vocabulario tiene ${vocabSize} tokens: usa el tokenizador de este mismo modelo.`,
+      }),
+    );
   }
   const ids = toInt2D(inputs.input_ids, "input_ids");
   const sameShape = (t: tf.Tensor2D, name: string) => {

@@ -1,6 +1,7 @@
 // A dataset as the Trainer reads it: checked once (not empty, tokenized, labels in range), its
 // model columns pulled out once, then rows picked by index for each batch.
 import * as tf from "@tensorflow/tfjs";
+import { say } from "../errors.js";
 import type { Row } from "./data-collator.js";
 
 /** What the Trainer needs of a dataset (the library's Dataset has it). */
@@ -101,9 +102,16 @@ export class DatasetView {
       const l = col[i];
       if (l === -100) continue;
       if (typeof l !== "number" || !Number.isInteger(l) || l < 0 || l >= numLabels) {
+        const label = `"${this.labelColumn}"`;
         throw new Error(
-          `${role}: the "${this.labelColumn}" of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
-            `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
+          say({
+            en:
+              `${role}: the ${label} of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+              `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
+            es:
+              `${role}: la etiqueta (columna ${label}) de la fila ${i} es ${JSON.stringify(l)}, fuera de las clases del modelo 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+              `Carga el modelo con numLabels igual al número de clases de los datos (los nombres de su ClassLabel), o corrige las etiquetas.`,
+          }),
         );
       }
     }

@@ -3,8 +3,10 @@
 // resuming from a checkpoint, and the best model reloaded at the end.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { inspect } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { manualSeed } from "../nn/random.js";
+import { say } from "../errors.js";
 import { readSafetensors } from "../safetensors.js";
 import { AdamW, type Optimizer } from "./adamw.js";
 import { CallbackHandler, type CallbackEvent, type CallbackExtra, type TrainerCallback } from "./callbacks.js";
@@ -21,6 +23,7 @@ import { clipGradNorm } from "./clip-grad-norm.js";
 import { DataCollatorWithPadding, collate, defaultDataCollator, disposeBatch, type DataCollator, type ModelBatch, type PaddingTokenizer } from "./data-collator.js";
 import { DatasetView, type TrainerDataset } from "./dataset-view.js";
 import { DefaultFlowCallback } from "./default-flow.js";
+import { Interrupted, stoppable, yieldToSignals, type StopFlag } from "./interrupt.js";
 import { PrinterCallback, getDefaultProgressCallback } from "./progress.js";
 import { lengthGroupedOrder, shuffledOrder, toBatches } from "./sampler.js";
 import { LrScheduler } from "./schedules.js";
@@ -73,6 +76,8 @@ export interface TrainOutput {
   globalStep: number;
   /** Mean training loss over the optimizer steps of this call. */
   trainingLoss: number;
+  /** True when an interrupt (Ctrl+C, Jupyter's ■) stopped training before its end. */
+  interrupted?: boolean;
   /** `train_runtime`, `train_samples_per_second`, `train_steps_per_second`, `train_loss`, `epoch`. */
   metrics: Record<string, number>;
 }
@@ -106,6 +111,20 @@ function absoluteSteps(steps: number | null, maxSteps: number, fallback: number)
   return steps < 1 ? Math.ceil(maxSteps * steps) : steps;
 }
 
+/** The run (train, evaluate or predict) each model is in, across trainers. */
+const modelRuns = new WeakMap<object, string>();
+
+function alreadyRunning(running: string, called: string): string {
+  return say({
+    en:
+      `${called}() cannot start: ${running}() is still running on this model (started without \`await\`, or still busy in another cell). ` +
+      `Wait for it (\`await trainer.${running}()\`), or stop it with ■ (interrupt the kernel) first.`,
+    es:
+      `${called}() no puede empezar: ${running}() sigue ejecutándose con este modelo (se lanzó sin \`await\`, o sigue en otra celda). ` +
+      `Espera a que termine (\`await trainer.${running}()\`), o páralo antes con ■ (interrumpir el kernel).`,
+  });
+}
+
 function modelNumLabels(model: TrainableModel): number | undefined {
   const config = model.config as { numLabels?: unknown; num_labels?: unknown; id2label?: Record<string, string> };
   for (const n of [config.numLabels, config.num_labels]) if (typeof n === "number") return n;
@@ -136,6 +155,9 @@ export class Trainer {
   private globalStepLastLogged = 0;
   private lastGradNorm: number | undefined;
   private lastLearningRate: number | undefined;
+  /** The train(), evaluate() or predict() running now, and the flag that stops it. */
+  private running: { what: string; flag: StopFlag } | undefined;
+  private evaluatingInTrain = false;
 
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== "object" || !options.model) {
@@ -162,6 +184,18 @@ export class Trainer {
     }
     const progress = this.args.disableTqdm ? new PrinterCallback() : getDefaultProgressCallback()(this.args);
     this.callbackHandler = new CallbackHandler([new DefaultFlowCallback(), ...(progress ? [progress] : []), ...(options.callbacks ?? [])]);
+  }
+
+  /** A notebook cell's value: the model, the main arguments, the data and the progress, in one line. */
+  [inspect.custom](): string {
+    const a = this.args;
+    const rows = (d: TrainerDataset | undefined) => (d && typeof (d as { numRows?: unknown }).numRows === "number" ? `${(d as { numRows: number }).numRows} rows` : d ? "given" : "none");
+    const model = (this.model as { constructor: { name: string } }).constructor.name;
+    return (
+      `Trainer(model: ${model}, outputDir: ${JSON.stringify(a.outputDir)}, numTrainEpochs: ${a.numTrainEpochs}, ` +
+      `perDeviceTrainBatchSize: ${a.perDeviceTrainBatchSize}, learningRate: ${a.learningRate}, trainDataset: ${rows(this.trainDataset)}, ` +
+      `evalDataset: ${rows(this.evalDataset)}, globalStep: ${this.state.globalStep}${this.running ? `, running: ${this.running.what}()` : ""})`
+    );
   }
 
   addCallback(callback: TrainerCallback | (new () => TrainerCallback)): void {
@@ -196,8 +230,33 @@ export class Trainer {
     return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model), inputNames: this.model.inputNames });
   }
 
-  /** Fine-tune the model. Returns the step count, the mean training loss and speed metrics. */
-  async train(options: TrainOptions = {}): Promise<TrainOutput> {
+  /** Runs `body` as this trainer's and this model's only run, stoppable by SIGINT; refuses a second one. */
+  private async exclusive<T>(what: string, body: (flag: StopFlag) => Promise<T>): Promise<T> {
+    const busy = this.running?.what ?? modelRuns.get(this.model);
+    if (busy) throw new Error(alreadyRunning(busy, what));
+    this.running = { what, flag: { requested: false } };
+    modelRuns.set(this.model, what);
+    try {
+      return await stoppable((flag) => {
+        this.running!.flag = flag;
+        return body(flag);
+      });
+    } finally {
+      this.running = undefined;
+      modelRuns.delete(this.model);
+    }
+  }
+
+  /**
+   * Fine-tune the model. Returns the step count, the mean training loss and speed metrics. An
+   * interrupt (Ctrl+C, Jupyter's ■) stops it at the next step boundary: it then says so, leaves the
+   * model with that step's weights and returns with `interrupted: true`.
+   */
+  train(options: TrainOptions = {}): Promise<TrainOutput> {
+    return this.exclusive("train", (flag) => this.trainLoop(options, flag));
+  }
+
+  private async trainLoop(options: TrainOptions, flag: StopFlag): Promise<TrainOutput> {
     const args = this.args;
     const data = this.view(this.trainDataset, "trainDataset");
     if (args.doEval) this.view(this.evalDataset, "evalDataset"); // fail now rather than after the first epoch
@@ -268,16 +327,22 @@ export class Trainer {
     this.lastGradNorm = undefined;
 
     const extra = { stepsPerEpoch: updatesPerEpoch };
+    let interrupted = false;
     try {
       await this.emit("onTrainBegin", extra);
       this.model.train();
-      for (let epoch = epochsTrained; epoch < numEpochs; epoch++) {
+      epochs: for (let epoch = epochsTrained; epoch < numEpochs; epoch++) {
         const order = lengths ? lengthGroupedOrder(lengths, batchSize, dataSeed, epoch) : shuffledOrder(data.numRows, dataSeed, epoch);
         const batches = toBatches(order, batchSize, args.dataloaderDropLast);
         this.control.shouldEpochStop = false;
         await this.emit("onEpochBegin", extra);
         let b = epoch === epochsTrained ? batchesToSkip : 0;
         while (b < batches.length) {
+          await yieldToSignals();
+          if (flag.requested) {
+            interrupted = true;
+            break epochs;
+          }
           const group = batches.slice(b, b + accumulation);
           b += group.length;
           await this.emit("onStepBegin", extra);
@@ -315,11 +380,18 @@ export class Trainer {
         await this.maybeLogSaveEvaluate();
         if (this.control.shouldTrainingStop) break;
       }
+    } catch (err) {
+      interrupted = err instanceof Interrupted && flag.requested;
+      if (!interrupted) {
+        await this.emit("onTrainEnd", { ...extra, stopped: say({ en: `Failed: ${(err as Error).message}`, es: `Error: ${(err as Error).message}` }) }).catch(() => {});
+        throw err;
+      }
     } finally {
       this.model.eval();
       optimizer.dispose();
       this.optimizer = undefined;
     }
+    if (interrupted) return this.stopTraining(startStep, totalLoss, extra);
 
     if (args.loadBestModelAtEnd && this.state.bestModelCheckpoint) await this.loadBestModel();
 
@@ -333,6 +405,30 @@ export class Trainer {
     await this.log(metrics);
     await this.emit("onTrainEnd", extra);
     return { globalStep: this.state.globalStep, trainingLoss, metrics };
+  }
+
+  /** After an interrupt: says where training stopped and how to go on, and returns. */
+  private async stopTraining(startStep: number, totalLoss: number, extra: CallbackExtra): Promise<TrainOutput> {
+    const { globalStep, maxSteps } = this.state;
+    const epoch = Math.round((this.state.epoch ?? 0) * 100) / 100;
+    const checkpoint = await getLastCheckpoint(this.args.outputDir);
+    const line = say({
+      en:
+        `Training interrupted at step ${globalStep} of ${maxSteps} (epoch ${epoch}); the model keeps the weights of step ${globalStep}. ` +
+        (checkpoint
+          ? `To continue from the latest checkpoint (${checkpoint}): await trainer.train({ resumeFromCheckpoint: true })`
+          : "No checkpoint was saved yet: await trainer.train() starts again."),
+      es:
+        `Entrenamiento interrumpido en el paso ${globalStep} de ${maxSteps} (época ${String(epoch).replace(".", ",")}); el modelo conserva los pesos del paso ${globalStep}. ` +
+        (checkpoint
+          ? `Para seguir desde el último checkpoint (${checkpoint}): await trainer.train({ resumeFromCheckpoint: true })`
+          : "Aún no se guardó ningún checkpoint: await trainer.train() vuelve a empezar."),
+    });
+    await this.emit("onTrainEnd", { ...extra, stopped: line });
+    console.log(line);
+    const stepsRun = globalStep - startStep;
+    const trainingLoss = stepsRun > 0 ? totalLoss / stepsRun : 0;
+    return { globalStep, trainingLoss, metrics: { train_loss: trainingLoss, epoch: this.state.epoch ?? 0 }, interrupted: true };
   }
 
   /** One optimizer step's loss (mean over its micro-batches) and summed gradients, by parameter name. */
@@ -394,7 +490,12 @@ export class Trainer {
     let metrics: Record<string, number> | undefined;
     if (this.control.shouldEvaluate) {
       this.control.shouldEvaluate = false;
-      metrics = await this.evaluate();
+      this.evaluatingInTrain = true;
+      try {
+        metrics = await this.evaluate();
+      } finally {
+        this.evaluatingInTrain = false;
+      }
       this.model.train();
       this.determineBestMetric(metrics);
     }
@@ -481,22 +582,27 @@ export class Trainer {
    * Metrics on `dataset` (default: the evalDataset): `{prefix}_loss`, computeMetrics' keys with the
    * prefix, `{prefix}_runtime`, `{prefix}_samples_per_second`, `{prefix}_steps_per_second`, and `epoch`.
    */
-  async evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
-    const prefix = options.metricKeyPrefix ?? "eval";
-    const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix);
-    await this.log(output.metrics);
-    await this.emit("onEvaluate", { metrics: output.metrics, lastTrainingLoss: this.lastTrainingLoss() });
-    return output.metrics;
+  evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
+    const run = async (flag: StopFlag) => {
+      const prefix = options.metricKeyPrefix ?? "eval";
+      const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix, flag);
+      await this.log(output.metrics);
+      await this.emit("onEvaluate", { metrics: output.metrics, lastTrainingLoss: this.lastTrainingLoss() });
+      return output.metrics;
+    };
+    return this.evaluatingInTrain && this.running ? run(this.running.flag) : this.exclusive("evaluate", run);
   }
 
   /** Logits, labels and metrics (`test_` prefix) for `dataset`. */
-  async predict(dataset: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
-    const output = await this.predictionLoop(dataset, "dataset", options.metricKeyPrefix ?? "test");
-    await this.emit("onPredict", { metrics: output.metrics });
-    return output;
+  predict(dataset: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
+    return this.exclusive("predict", async (flag) => {
+      const output = await this.predictionLoop(dataset, "dataset", options.metricKeyPrefix ?? "test", flag);
+      await this.emit("onPredict", { metrics: output.metrics });
+      return output;
+    });
   }
 
-  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string): Promise<PredictionOutput> {
+  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string, flag: StopFlag): Promise<PredictionOutput> {
     const data = this.view(dataset, role);
     const batchSize = this.args.perDeviceEvalBatchSize;
     const batches = toBatches(Array.from({ length: data.numRows }, (_, i) => i), batchSize, false);
@@ -508,6 +614,15 @@ export class Trainer {
     let hasLoss = false;
     try {
       for (let i = 0; i < batches.length; i++) {
+        await yieldToSignals();
+        if (flag.requested) {
+          throw new Interrupted(
+            say({
+              en: `${this.running?.what === "predict" ? "Prediction" : "Evaluation"} interrupted after ${i} of ${batches.length} batches; no metrics were computed. Run the cell again to redo it.`,
+              es: `${this.running?.what === "predict" ? "Predicción" : "Evaluación"} interrumpida tras ${i} de ${batches.length} lotes; no se calculó ninguna métrica. Vuelve a ejecutar la celda para repetirla.`,
+            }),
+          );
+        }
         const batch: ModelBatch = collate(this.dataCollator, data.rows(batches[i]));
         try {
           const { logits, loss } = tf.tidy(() => {
