@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     value.dispose();
     const named = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
     const t0 = performance.now();
-    const clipped = clipGradNorm(named, 1.0);
+    const clipped = await clipGradNorm(named, 1.0);
     clipS = (performance.now() - t0) / 1000;
     for (const g of clipped.grads.values()) g.dispose();
     for (const g of named.values()) g.dispose();
