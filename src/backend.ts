@@ -9,6 +9,10 @@ import { registerBatchMatMulGrad } from "./kernels/batch-matmul-grad.js";
 import { installWasmHeapGuard } from "./kernels/wasm-heap-guard.js";
 import { adapterName, NO_ADAPTER_ADVICE, probeWebGpu, registerWebGpuBackend, WEBGPU_BACKEND } from "./accel/webgpu.js";
 
+// On webgpu: the error a lost device or out-of-memory raises, and the awaited read that makes
+// synchronous reads (stateDict) of GPU tensors work.
+export { readableSync, WebGpuError } from "./accel/webgpu.js";
+
 /** The backends initBackend can pick, fastest first (also the values TT_BACKEND accepts). */
 export const BACKEND_CHOICES = ["webgpu", "node-gpu", "node", "native", "wasm", "cpu"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
