@@ -116,7 +116,9 @@ function pytorchBench(): Json {
   if (r.error) return r;
   if (r.blas === "reference") notes.push("PyTorch runs on the reference BLAS (slow): apt-get install libopenblas0-pthread");
   // A pip wheel bundles MKL and oneDNN: OpenBLAS (and OPENBLAS_CORETYPE) play no part in it.
-  const kernels = r.build?.blas_info === "open" || r.blas === "openblas"
+  // (The mapped libraries can show numpy's own OpenBLAS beside torch's MKL: torch's build says.)
+  const openblas = r.build?.blas_info ? /^open/.test(r.build.blas_info) : r.blas === "openblas";
+  const kernels = openblas
     ? `OpenBLAS ${env.OPENBLAS_CORETYPE ? `OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE}` : `unset (picks ${openblasCore(base.python, env) || "?"})`}`
     : `${r.build?.blas_info ?? r.blas} bundled in the wheel${r.build?.mkldnn ? " + oneDNN" : ""} (OPENBLAS_CORETYPE does not apply)`;
   return { ...r, source: base.source, kernels, notes };
