@@ -1,19 +1,19 @@
 #!/usr/bin/python3
-"""PyTorch baseline for `npm run bench`: a plain DistilBERT for sequence classification, or a
-BERT / RoBERTa of the config's shape (`model_type` "bert" or "roberta").
+"""PyTorch baseline for `npm run bench`: what Python users run, Hugging Face transformers'
+AutoModelForSequenceClassification (DistilBERT, or a BERT / RoBERTa of the config's shape) with
+torch.optim.AdamW and gradient clipping, when transformers is importable (bench/run.ts makes a
+venv with pip's torch and transformers); else a plain PyTorch DistilBERT or BERT / RoBERTa of the
+same shape (Debian's python3-torch has no transformers).
 
-Same shapes as the TypeScript bench (the config.json given, random weights),
-same work: one training step = forward + cross-entropy + backward + AdamW update, and inference =
-forward in eval mode without gradients. Prints one JSON object on stdout.
-
-Needs Debian's PyTorch with OpenBLAS (nothing is installed by the bench):
-    apt-get install python3-torch libopenblas0-pthread
-Without libopenblas0-pthread PyTorch runs on the reference BLAS (many times slower); the JSON
-says which BLAS was loaded ("blas").
+Same shapes as the TypeScript bench (the config.json given, random weights), same work: one
+training step = forward + cross-entropy + backward (+ clip_grad_norm_ with --clip) + AdamW
+update, and inference = forward in eval mode without gradients. Prints one JSON object on stdout,
+saying which model and which BLAS ran.
 """
 import argparse
 import json
 import math
+import re
 import resource
 import sys
 import time
@@ -148,6 +148,34 @@ def blas_in_use():
     return "unknown", []
 
 
+def blas_config():
+    """BLAS and matmul libraries torch was built with (torch.__config__.show()): a pip wheel bundles
+    MKL and oneDNN (OPENBLAS_CORETYPE does not apply to it); Debian's links OpenBLAS."""
+    text = torch.__config__.show()
+    info = re.search(r"BLAS_INFO=(\w+)", text)
+    return {
+        "blas_info": info.group(1) if info else "unknown",
+        "mkldnn": "USE_MKLDNN=ON" in text or "USE_MKLDNN=1" in text,
+        "mkl": "Intel(R) oneAPI Math Kernel Library" in text or "Intel(R) Math Kernel Library" in text,
+    }
+
+
+def hf_model(config_path, num_labels):
+    """transformers' own ...ForSequenceClassification of the config's model_type (random weights), or None without transformers."""
+    try:
+        import transformers
+        from transformers import AutoConfig, AutoModelForSequenceClassification
+    except ImportError:
+        return None, None
+    with open(config_path) as f:
+        values = json.load(f)
+    values["num_labels"] = num_labels
+    cfg = AutoConfig.for_model(values.pop("model_type", "distilbert"), **values)
+    model = AutoModelForSequenceClassification.from_config(cfg)
+    attn = getattr(model.config, "_attn_implementation", "eager")
+    return model, f"transformers {transformers.__version__} {type(model).__name__} (attention: {attn})"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -158,13 +186,18 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--train-steps", type=int, default=3)
     ap.add_argument("--infer-steps", type=int, default=5)
+    ap.add_argument("--clip", type=float, default=0.0, help="clip_grad_norm_ max norm in each training step (0: none)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     with open(args.config) as f:
         cfg = json.load(f)
-    model = (DistilBert if cfg.get("model_type", "distilbert") == "distilbert" else Bert)(cfg, args.labels)
+    model, model_name = hf_model(args.config, args.labels)
+    if model is None:
+        plain = DistilBert if cfg.get("model_type", "distilbert") == "distilbert" else Bert
+        model, model_name = plain(cfg, args.labels), f"plain PyTorch {plain.__name__} (bench/pytorch_distilbert.py; transformers not installed)"
+    hf = not isinstance(model, (DistilBert, Bert))
     opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.0)
     ids = torch.randint(cfg.get("pad_token_id", 0) + 1, cfg["vocab_size"], (args.batch, args.seq))
     mask = torch.ones(args.batch, args.seq, dtype=torch.long)
@@ -173,15 +206,21 @@ def main():
     def train_step():
         model.train()
         opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(ids, mask), labels)
+        if hf:
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        else:
+            loss = F.cross_entropy(model(ids, mask), labels)
         loss.backward()
+        if args.clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         opt.step()
         return loss.item()
 
     def infer_step():
         model.eval()
         with torch.no_grad():
-            return model(ids, mask).sum().item()
+            out = model(input_ids=ids, attention_mask=mask).logits if hf else model(ids, mask)
+            return out.sum().item()
 
     def timed(fn, warmup, steps):
         for _ in range(warmup):
@@ -200,6 +239,9 @@ def main():
     blas, libs = blas_in_use()
     print(json.dumps({
         "torch": torch.__version__,
+        "model": model_name,
+        "clip": args.clip,
+        "build": blas_config(),
         "threads": torch.get_num_threads(),
         "blas": blas,
         "blas_libs": libs,

@@ -53,12 +53,15 @@ export async function run(args: string[]): Promise<number> {
     const texts = positionals.slice(start, start + batchSize);
     // token_type_ids too, when the tokenizer gives them: the model reads them if it has token types.
     const encoded = tokenizer(texts, { maxLength, padding, truncation, returnTensors: "tf" });
-    const [logits, cls] = tf.tidy(() => {
+    const [logitsT, clsT] = tf.tidy(() => {
       const out = model.forward(encoded, { outputHiddenStates: values["hidden-states"] });
       const last = out.hiddenStates?.[out.hiddenStates.length - 1];
-      return [out.logits.arraySync() as number[][], last ? (tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]).arraySync() as number[][]) : undefined];
+      return [out.logits, last ? tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]) : undefined];
     });
-    tf.dispose(Object.values(encoded).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+    // Awaited: a GPU backend (webgpu) has no synchronous read in Node.
+    const logits = (await logitsT.array()) as number[][];
+    const cls = clsT ? ((await clsT.array()) as number[][]) : undefined;
+    tf.dispose([...Object.values(encoded).filter((v): v is tf.Tensor => v instanceof tf.Tensor), logitsT, ...(clsT ? [clsT] : [])]);
     texts.forEach((_, i) => {
       const prediction: Prediction = { logits: logits[i], ...top(logits[i], id2label) };
       if (cls) prediction.cls_hidden_state = cls[i];

@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import { inspect } from "node:util";
 import { Generator, Module, getDefaultGenerator } from "../nn/index.js";
+import { readableSync } from "../accel/webgpu.js";
 import { writeSafetensors } from "../safetensors.js";
 import { PretrainedConfig, writeFileAtomic } from "./configuration.js";
 
@@ -72,6 +73,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       torch_dtype: "float32",
     };
     const sorted = Object.fromEntries(Object.keys(json).sort().map((k) => [k, json[k]]));
+    await readableSync(this.parameters());
     await writeSafetensors(path.join(dir, "model.safetensors"), this.stateDict());
     await writeFileAtomic(path.join(dir, "config.json"), `${JSON.stringify(sorted, null, 2)}\n`);
   }

@@ -347,7 +347,7 @@ export class Trainer {
           b += group.length;
           await this.emit("onStepBegin", extra);
           manualSeed(stepSeed(args.seed, this.state.globalStep));
-          const { loss, grads } = this.lossAndGrads(data, group, variables, paramName);
+          const { loss, grads } = await this.lossAndGrads(data, group, variables, paramName);
           let clipped: Map<string, tf.Tensor> | undefined;
           try {
             if (!Number.isFinite(loss)) {
@@ -356,7 +356,7 @@ export class Trainer {
                   `Lower the learning rate (now ${scheduler.lr}), check the labels and inputs, or raise maxGradNorm clipping.`,
               );
             }
-            const clip = clipGradNorm(grads, args.maxGradNorm);
+            const clip = await clipGradNorm(grads, args.maxGradNorm);
             clipped = clip.grads;
             this.lastGradNorm = clip.norm;
             this.lastLearningRate = scheduler.lr;
@@ -432,12 +432,12 @@ export class Trainer {
   }
 
   /** One optimizer step's loss (mean over its micro-batches) and summed gradients, by parameter name. */
-  private lossAndGrads(
+  private async lossAndGrads(
     data: DatasetView,
     group: number[][],
     variables: tf.Variable[],
     paramName: Map<string, string>,
-  ): { loss: number; grads: Map<string, tf.Tensor> } {
+  ): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
     const grads = new Map<string, tf.Tensor>();
     let loss = 0;
     try {
@@ -453,7 +453,7 @@ export class Trainer {
             // Mean over the batch, divided by the micro-batches of the step: the step's loss is their mean.
             return tf.div(out.loss, group.length) as tf.Scalar;
           }, variables);
-          loss += value.dataSync()[0];
+          loss += (await value.data())[0]; // awaited: a GPU backend has no synchronous read in Node
           value.dispose();
           for (const [varName, t] of Object.entries(g)) {
             const name = paramName.get(varName) ?? varName;
@@ -629,12 +629,12 @@ export class Trainer {
             const out = this.model.forward(batch);
             return out.loss ? { logits: out.logits, loss: out.loss } : { logits: out.logits };
           }) as { logits: tf.Tensor; loss?: tf.Scalar };
-          const rows = logits.arraySync() as number[][];
+          const rows = (await logits.array()) as number[][];
           logits.dispose();
           predictions.push(...rows);
           if (loss) {
             hasLoss = true;
-            lossSum += loss.dataSync()[0] * batches[i].length;
+            lossSum += (await loss.data())[0] * batches[i].length;
             loss.dispose();
           }
         } finally {
