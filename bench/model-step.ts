@@ -1,15 +1,15 @@
 // One backend's figures for `npm run bench` (run in its own process, so that its peak RSS is its
-// own): a DistilBERT of the given config with random weights, a training step (forward,
+// own): a model of the given config.json (any model_type: DistilBERT, BERT, RoBERTa...) with random weights, a training step (forward,
 // cross-entropy, backward, AdamW update) and inference (eval mode, no gradients), samples/s.
 // Prints one JSON line on stdout.
-//   tsx bench/model-step.ts --backend native|wasm|cpu --config config.json [--batch 16 --seq 60]
+// On a GPU backend (webgpu) work is queued: each timed step ends with a read, which waits for it.
+//   tsx bench/model-step.ts --backend native|wasm|cpu|webgpu --config config.json [--batch 16 --seq 60]
 //     [--train-steps 3 --infer-steps 5 --warmup 1 --micro-batch 16 --extra-seq 30 --profile]
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, backendInfo } from "../src/backend.js";
 import { NATIVE_BACKEND, profileNativeKernels } from "../src/accel/native-backend.js";
-import { DistilBertConfig } from "../src/models/distilbert/configuration.js";
-import { DistilBertForSequenceClassification } from "../src/models/distilbert/for-sequence-classification.js";
+import { AutoConfig, AutoModelForSequenceClassification } from "../src/models/auto.js";
 import { AdamW } from "../src/trainer/adamw.js";
 import { clipGradNorm } from "../src/trainer/clip-grad-norm.js";
 import { argValue, flag } from "./args.js";
@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   await initBackend(backend);
   const description = backendInfo().description;
 
-  const config = DistilBertConfig.fromJSON({ ...JSON.parse(fs.readFileSync(configPath, "utf8")), num_labels: numLabels });
-  const model = new DistilBertForSequenceClassification(config, { seed: 0 });
+  const json = JSON.parse(fs.readFileSync(configPath, "utf8")) as Record<string, unknown>;
+  const config = AutoConfig.forModel(String(json.model_type), { ...json, num_labels: numLabels });
+  const model = AutoModelForSequenceClassification.fromConfig(config, { seed: 0 });
+  const firstId = (config.pad_token_id as number) + 1; // no padding among the ids (RoBERTa's pad id is 1)
   const params = model.namedParameters().filter(([, v]) => v.trainable);
   const nameOf = new Map(params.map(([n, v]) => [v.name, n]));
   const optimizer = new AdamW(params, { lr: 5e-5, weightDecay: 0 });
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   let seed = 1;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const makeInputs = (seqLength: number) => {
-    const ids = Array.from({ length: batch }, () => Array.from({ length: seqLength }, () => 1 + Math.floor(rand() * (config.vocab_size - 1))));
+    const ids = Array.from({ length: batch }, () => Array.from({ length: seqLength }, () => firstId + Math.floor(rand() * (config.vocab_size - firstId))));
     const labels = Array.from({ length: batch }, () => Math.floor(rand() * numLabels));
     const slices = Array.from({ length: Math.ceil(batch / microBatch) }, (_, i) => [i * microBatch, Math.min(batch, (i + 1) * microBatch)]);
     return slices.map(([a, b]) => ({
@@ -48,8 +50,15 @@ async function main(): Promise<void> {
   };
   let inputs = makeInputs(seq);
 
+  // A read of one value waits for all queued GPU work (no cost on the CPU backends).
+  const lastParam = params[params.length - 1][1];
+  const finish = async () => {
+    const t = tf.sum(lastParam);
+    await t.data();
+    t.dispose();
+  };
   const optimizerTimes: number[] = [];
-  const trainStep = () => {
+  const trainStep = async () => {
     model.train();
     let total: Map<string, tf.Tensor> | undefined;
     for (const inp of inputs) {
@@ -68,23 +77,27 @@ async function main(): Promise<void> {
         }
       }
     }
+    await finish();
     const t0 = performance.now();
     optimizer.step(total!, 5e-5);
+    await finish();
     optimizerTimes.push((performance.now() - t0) / 1000);
     for (const g of total!.values()) g.dispose();
   };
-  const inferStep = () => {
+  const inferStep = async () => {
     model.eval();
-    tf.tidy(() => {
-      for (const inp of inputs) model.forward({ input_ids: inp.input_ids, attention_mask: inp.attention_mask }).logits.dataSync();
-    });
+    for (const inp of inputs) {
+      const out = model.forward({ input_ids: inp.input_ids, attention_mask: inp.attention_mask });
+      await out.logits.data();
+      tf.dispose([out.logits, out.lastHiddenState]);
+    }
   };
-  const times = (fn: () => void, steps: number) => {
-    for (let i = 0; i < warmup; i++) fn();
+  const times = async (fn: () => Promise<void>, steps: number) => {
+    for (let i = 0; i < warmup; i++) await fn();
     const out: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
-      fn();
+      await fn();
       out.push((performance.now() - t0) / 1000);
     }
     return out;
@@ -92,20 +105,20 @@ async function main(): Promise<void> {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   const profile = flag("--profile") && backend === NATIVE_BACKEND;
-  const trainTimes = times(trainStep, trainSteps);
+  const trainTimes = await times(trainStep, trainSteps);
   const trainS = mean(trainTimes);
   let trainProfile: [string, { calls: number; ms: number }][] = [];
   if (profile) {
     profileNativeKernels(true);
-    trainStep();
+    await trainStep();
     trainProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
   }
-  const inferTimes = inferSteps > 0 ? times(inferStep, inferSteps) : [];
+  const inferTimes = inferSteps > 0 ? await times(inferStep, inferSteps) : [];
   const inferS = inferSteps > 0 ? mean(inferTimes) : NaN;
   let inferProfile: [string, { calls: number; ms: number }][] = [];
   if (profile && inferSteps > 0) {
     profileNativeKernels(true);
-    inferStep();
+    await inferStep();
     inferProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
   }
   // The Trainer also clips gradients (maxGradNorm 1.0 by default): its cost, measured apart
@@ -115,8 +128,9 @@ async function main(): Promise<void> {
     const { value, grads } = tf.variableGrads(() => model.forward(inputs[0]).loss!, params.map(([, v]) => v));
     value.dispose();
     const named = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
+    await finish();
     const t0 = performance.now();
-    const clipped = clipGradNorm(named, 1.0);
+    const clipped = await clipGradNorm(named, 1.0);
     clipS = (performance.now() - t0) / 1000;
     for (const g of clipped.grads.values()) g.dispose();
     for (const g of named.values()) g.dispose();
@@ -127,7 +141,7 @@ async function main(): Promise<void> {
   let extra: { seq: number; train_step_s: number } | undefined;
   if (extraSeq > 0) {
     inputs = makeInputs(extraSeq);
-    extra = { seq: extraSeq, train_step_s: Math.min(...times(trainStep, Math.max(1, trainSteps - 1))) };
+    extra = { seq: extraSeq, train_step_s: Math.min(...(await times(trainStep, Math.max(1, trainSteps - 1)))) };
   }
   process.stdout.write(JSON.stringify({
     backend,

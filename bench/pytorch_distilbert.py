@@ -1,18 +1,19 @@
 #!/usr/bin/python3
-"""PyTorch baseline for `npm run bench`: a plain DistilBERT for sequence classification.
+"""PyTorch baseline for `npm run bench`: what Python users run, Hugging Face transformers'
+AutoModelForSequenceClassification (DistilBERT, or a BERT / RoBERTa of the config's shape) with
+torch.optim.AdamW and gradient clipping, when transformers is importable (bench/run.ts makes a
+venv with pip's torch and transformers); else a plain PyTorch DistilBERT or BERT / RoBERTa of the
+same shape (Debian's python3-torch has no transformers).
 
-Same shapes as the TypeScript bench (config.json of distilbert-base-uncased, random weights),
-same work: one training step = forward + cross-entropy + backward + AdamW update, and inference =
-forward in eval mode without gradients. Prints one JSON object on stdout.
-
-Needs Debian's PyTorch with OpenBLAS (nothing is installed by the bench):
-    apt-get install python3-torch libopenblas0-pthread
-Without libopenblas0-pthread PyTorch runs on the reference BLAS (many times slower); the JSON
-says which BLAS was loaded ("blas").
+Same shapes as the TypeScript bench (the config.json given, random weights), same work: one
+training step = forward + cross-entropy + backward (+ clip_grad_norm_ with --clip) + AdamW
+update, and inference = forward in eval mode without gradients. Prints one JSON object on stdout,
+saying which model and which BLAS ran.
 """
 import argparse
 import json
 import math
+import re
 import resource
 import sys
 import time
@@ -27,18 +28,21 @@ except ImportError:
 
 
 class Layer(nn.Module):
-    def __init__(self, dim, hidden, heads, dropout, attn_dropout):
+    """Post-LayerNorm layer; BERT drops out the attention's output too (DistilBERT does not)."""
+
+    def __init__(self, dim, hidden, heads, dropout, attn_dropout, eps=1e-12, attn_out_dropout=0.0):
         super().__init__()
         self.heads = heads
         self.q_lin = nn.Linear(dim, dim)
         self.k_lin = nn.Linear(dim, dim)
         self.v_lin = nn.Linear(dim, dim)
         self.out_lin = nn.Linear(dim, dim)
-        self.sa_layer_norm = nn.LayerNorm(dim, eps=1e-12)
+        self.sa_layer_norm = nn.LayerNorm(dim, eps=eps)
         self.lin1 = nn.Linear(dim, hidden)
         self.lin2 = nn.Linear(hidden, dim)
-        self.output_layer_norm = nn.LayerNorm(dim, eps=1e-12)
+        self.output_layer_norm = nn.LayerNorm(dim, eps=eps)
         self.dropout = nn.Dropout(dropout)
+        self.attn_out_dropout = nn.Dropout(attn_out_dropout)
         self.attn_dropout = nn.Dropout(attn_dropout)
 
     def forward(self, x, mask):
@@ -56,7 +60,7 @@ class Layer(nn.Module):
         scores = scores.masked_fill((mask == 0).view(b, 1, 1, s), torch.finfo(scores.dtype).min)
         weights = self.attn_dropout(F.softmax(scores, dim=-1))
         ctx = torch.matmul(weights, v).transpose(1, 2).reshape(b, s, d)
-        x = self.sa_layer_norm(self.out_lin(ctx) + x)
+        x = self.sa_layer_norm(self.attn_out_dropout(self.out_lin(ctx)) + x)
         ffn = self.dropout(self.lin2(F.gelu(self.lin1(x))))
         return self.output_layer_norm(ffn + x)
 
@@ -87,6 +91,45 @@ class DistilBert(nn.Module):
         return self.classifier(pooled)
 
 
+class Bert(nn.Module):
+    """BERT (pooler → classifier) or RoBERTa (positions from pad + 1, dense → tanh → out_proj on <s>)."""
+
+    def __init__(self, cfg, num_labels):
+        super().__init__()
+        d = cfg["hidden_size"]
+        eps = cfg["layer_norm_eps"]
+        p = cfg["hidden_dropout_prob"]
+        self.roberta = cfg["model_type"] == "roberta"
+        self.pad = cfg["pad_token_id"]
+        self.word_embeddings = nn.Embedding(cfg["vocab_size"], d, padding_idx=self.pad)
+        self.position_embeddings = nn.Embedding(cfg["max_position_embeddings"], d, padding_idx=self.pad if self.roberta else None)
+        self.token_type_embeddings = nn.Embedding(cfg["type_vocab_size"], d)
+        self.emb_layer_norm = nn.LayerNorm(d, eps=eps)
+        self.dropout = nn.Dropout(p)
+        self.layers = nn.ModuleList(
+            Layer(d, cfg["intermediate_size"], cfg["num_attention_heads"], p, cfg["attention_probs_dropout_prob"], eps, p)
+            for _ in range(cfg["num_hidden_layers"])
+        )
+        self.dense = nn.Linear(d, d)  # BERT's pooler, RoBERTa's classifier.dense
+        self.classifier = nn.Linear(d, num_labels)
+
+    def forward(self, input_ids, attention_mask):
+        s = input_ids.shape[1]
+        if self.roberta:
+            real = (input_ids != self.pad).long()
+            pos = torch.cumsum(real, dim=1) * real + self.pad
+        else:
+            pos = torch.arange(s, device=input_ids.device).unsqueeze(0)
+        types = torch.zeros_like(input_ids)
+        emb = self.word_embeddings(input_ids) + self.position_embeddings(pos) + self.token_type_embeddings(types)
+        x = self.dropout(self.emb_layer_norm(emb))
+        for layer in self.layers:
+            x = layer(x, attention_mask)
+        if self.roberta:
+            return self.classifier(self.dropout(torch.tanh(self.dense(self.dropout(x[:, 0])))))
+        return self.classifier(self.dropout(torch.tanh(self.dense(x[:, 0]))))
+
+
 def blas_in_use():
     """Which BLAS shared object this process mapped (after a matmul has run)."""
     libs = set()
@@ -105,6 +148,34 @@ def blas_in_use():
     return "unknown", []
 
 
+def blas_config():
+    """BLAS and matmul libraries torch was built with (torch.__config__.show()): a pip wheel bundles
+    MKL and oneDNN (OPENBLAS_CORETYPE does not apply to it); Debian's links OpenBLAS."""
+    text = torch.__config__.show()
+    info = re.search(r"BLAS_INFO=(\w+)", text)
+    return {
+        "blas_info": info.group(1) if info else "unknown",
+        "mkldnn": "USE_MKLDNN=ON" in text or "USE_MKLDNN=1" in text,
+        "mkl": "Intel(R) oneAPI Math Kernel Library" in text or "Intel(R) Math Kernel Library" in text,
+    }
+
+
+def hf_model(config_path, num_labels):
+    """transformers' own ...ForSequenceClassification of the config's model_type (random weights), or None without transformers."""
+    try:
+        import transformers
+        from transformers import AutoConfig, AutoModelForSequenceClassification
+    except ImportError:
+        return None, None
+    with open(config_path) as f:
+        values = json.load(f)
+    values["num_labels"] = num_labels
+    cfg = AutoConfig.for_model(values.pop("model_type", "distilbert"), **values)
+    model = AutoModelForSequenceClassification.from_config(cfg)
+    attn = getattr(model.config, "_attn_implementation", "eager")
+    return model, f"transformers {transformers.__version__} {type(model).__name__} (attention: {attn})"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
@@ -115,30 +186,41 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--train-steps", type=int, default=3)
     ap.add_argument("--infer-steps", type=int, default=5)
+    ap.add_argument("--clip", type=float, default=0.0, help="clip_grad_norm_ max norm in each training step (0: none)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     with open(args.config) as f:
         cfg = json.load(f)
-    model = DistilBert(cfg, args.labels)
+    model, model_name = hf_model(args.config, args.labels)
+    if model is None:
+        plain = DistilBert if cfg.get("model_type", "distilbert") == "distilbert" else Bert
+        model, model_name = plain(cfg, args.labels), f"plain PyTorch {plain.__name__} (bench/pytorch_distilbert.py; transformers not installed)"
+    hf = not isinstance(model, (DistilBert, Bert))
     opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.0)
-    ids = torch.randint(1, cfg["vocab_size"], (args.batch, args.seq))
+    ids = torch.randint(cfg.get("pad_token_id", 0) + 1, cfg["vocab_size"], (args.batch, args.seq))
     mask = torch.ones(args.batch, args.seq, dtype=torch.long)
     labels = torch.randint(0, args.labels, (args.batch,))
 
     def train_step():
         model.train()
         opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(ids, mask), labels)
+        if hf:
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        else:
+            loss = F.cross_entropy(model(ids, mask), labels)
         loss.backward()
+        if args.clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         opt.step()
         return loss.item()
 
     def infer_step():
         model.eval()
         with torch.no_grad():
-            return model(ids, mask).sum().item()
+            out = model(input_ids=ids, attention_mask=mask).logits if hf else model(ids, mask)
+            return out.sum().item()
 
     def timed(fn, warmup, steps):
         for _ in range(warmup):
@@ -157,6 +239,9 @@ def main():
     blas, libs = blas_in_use()
     print(json.dumps({
         "torch": torch.__version__,
+        "model": model_name,
+        "clip": args.clip,
+        "build": blas_config(),
         "threads": torch.get_num_threads(),
         "blas": blas,
         "blas_libs": libs,

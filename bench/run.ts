@@ -4,24 +4,41 @@
 // - a DistilBERT of distilbert-base-uncased's shape (random weights), batch 16, sequence 60:
 //   training step (forward, backward, AdamW) and inference, samples/s and peak RSS, on each
 //   backend present (each in its own process);
-// - the baseline, measured in the same run: bench/pytorch_distilbert.py on Debian's PyTorch;
+// - the baseline, measured in the same run: bench/pytorch_distilbert.py, Hugging Face transformers'
+//   DistilBertForSequenceClassification with torch.optim.AdamW and clipping on pip's PyTorch (a venv
+//   this bench makes once and caches), else a plain DistilBERT on Debian's python3-torch;
+// - --device: the same bench on the webgpu backend (a GPU through Dawn) beside the CPU backends;
+//   on a software adapter (SwiftShader) its correctness only;
 // - ratios TS/PyTorch, and the projected wall time of the exercise (5 epochs) with padding to 60,
 //   dynamic padding, and dynamic padding with groupByLength.
 //
+// - the same training step and inference for bert-base-uncased- and roberta-base-shaped models,
+//   one round each beside PyTorch (--models to choose, --models "" for none).
+//
 // Flags: --quick (fewer steps, one round), --rounds N (default 2), --backends native,wasm (default:
 //   every one present but cpu),
-//   --with-cpu, --no-pytorch,
+//   --with-cpu, --no-pytorch, --debian-torch (the Debian baseline even where pip works), --device,
 //   --profile (per-kernel times on the native backend), --json FILE (write all figures).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadNative } from "../src/accel/native.js";
+import { SWIFTSHADER_ENV } from "../src/accel/webgpu.js";
 import { argValue, flag } from "./args.js";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHARED = process.env.TT_SHARED_DIR ?? path.resolve(ROOT, "..", "shared");
 const HUB = path.join(SHARED, "hub");
 const CONFIG = path.join(HUB, "distilbert", "distilbert-base-uncased", "config.json");
+/** The other families measured beside DistilBERT, with the configs of their base checkpoints (--models to choose). */
+const OTHER_MODELS: Record<string, string> = {
+  "bert-base-uncased": path.join(ROOT, "bench", "configs", "bert-base-uncased.json"),
+  "roberta-base": path.join(ROOT, "bench", "configs", "roberta-base.json"),
+};
 const PYTHON = "/usr/bin/python3";
+const FIXTURE = path.join(SHARED, "fixtures", "distilbert-tiny");
+// Both sides clip gradients at 1.0 (transformers' Trainer default, and ours).
+const MAX_GRAD_NORM = 1.0;
 const BATCH = 16, SEQ = 60, EPOCHS = 5, EVAL_BATCH = 8;
 const quick = flag("--quick");
 
@@ -40,53 +57,91 @@ function tokenizeBench(): Json {
   return runJson(tsx, [path.join("bench", "tokenize.ts"), "--hub", HUB, "--repeats", quick ? "3" : "5"]);
 }
 
-function backendBench(backend: string): Json {
-  const steps = backend === "native" ? (quick ? ["2", "3"] : ["3", "5"]) : backend === "wasm" ? ["1", "2"] : ["1", "1"];
-  const args = [path.join("bench", "model-step.ts"), "--backend", backend, "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
+function backendBench(backend: string, config = CONFIG): Json {
+  const steps = backend === "native" || backend === "webgpu" ? (quick ? ["2", "3"] : ["3", "5"]) : backend === "wasm" ? ["1", "2"] : ["1", "1"];
+  const args = [path.join("bench", "model-step.ts"), "--backend", backend, "--config", config, "--batch", String(BATCH), "--seq", String(SEQ),
     "--train-steps", steps[0], "--infer-steps", steps[1]];
   // The wasm heap (4 GiB) holds a step only in micro-batches of 8 (gradients summed: same work).
   if (backend === "wasm") args.push("--micro-batch", "8");
-  if (backend === "native") args.push("--extra-seq", "30");
+  if (backend === "native" && config === CONFIG) args.push("--extra-seq", "30");
   if (flag("--profile")) args.push("--profile");
   return runJson(tsx, args);
 }
 
 /** Which OpenBLAS kernels a fresh process picks with this environment ("" when no OpenBLAS). */
-function openblasCore(env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(PYTHON, ["-c", "import ctypes; ctypes.CDLL('libblas.so.3')"], { env: { ...env, OPENBLAS_VERBOSE: "2" }, encoding: "utf8" });
+function openblasCore(python: string, env: NodeJS.ProcessEnv): string {
+  const r = spawnSync(python, ["-c", "import ctypes; ctypes.CDLL('libblas.so.3')"], { env: { ...env, OPENBLAS_VERBOSE: "2" }, encoding: "utf8" });
   return /Core: (\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? "";
 }
 
-function cpuFlags(): string {
-  try {
-    return /^flags\s*:(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "";
-  } catch {
-    return "";
+const PIP_MIRROR = ["--index-url", "file:///opt/pypi/simple", "--extra-index-url", "file:///opt/pypi-more/simple", "--find-links", "/opt/wheels"];
+
+/**
+ * The Python that runs the baseline: a venv with pip's torch and transformers (made once, cached
+ * under ~/.cache/tweet-transformers/venvs; from the local mirror where there is one), else
+ * Debian's python3 with python3-torch. `source` says which.
+ */
+function baselinePython(): { python: string; source: string; notes: string[] } | { error: string } {
+  const notes: string[] = [];
+  const imports = (python: string, mods: string) => fs.existsSync(python) && spawnSync(python, ["-c", `import ${mods}`], { encoding: "utf8" }).status === 0;
+  if (!flag("--debian-torch")) {
+    const cache = process.env.XDG_CACHE_HOME ?? path.join(require("node:os").homedir(), ".cache");
+    const venv = path.join(cache, "tweet-transformers", "venvs", "bench-pytorch");
+    const python = path.join(venv, "bin", "python");
+    if (!imports(python, "torch, transformers")) {
+      const pipArgs = process.env.TT_BENCH_PIP_ARGS?.split(" ").filter(Boolean) ?? (fs.existsSync("/opt/pypi/simple") ? PIP_MIRROR : []);
+      console.log(`making the baseline's venv (pip install torch transformers) in ${venv} ...`);
+      const made = spawnSync(PYTHON, ["-m", "venv", venv], { encoding: "utf8" });
+      // Debian's pip (23.0) fails to resolve transformers' dependencies: a current pip first.
+      const install = (...pkgs: string[]) => spawnSync(python, ["-m", "pip", "install", "-q", ...pipArgs, ...pkgs], { encoding: "utf8", timeout: 1800_000 });
+      const upgraded = made.status === 0 ? install("--upgrade", "pip") : made;
+      const pip = upgraded.status === 0 ? install("torch", "transformers") : upgraded;
+      if (pip.status !== 0) notes.push(`pip install torch transformers failed (${`${pip.stderr ?? ""}`.trim().split("\n").pop()}); baseline on Debian's python3-torch`);
+    }
+    if (imports(python, "torch, transformers")) return { python, source: `pip (venv ${venv})`, notes };
   }
+  if (!imports(PYTHON, "torch")) return { error: `no PyTorch: pip install torch transformers failed and Debian's is missing (apt-get install python3-torch libopenblas0-pthread)` };
+  return { python: PYTHON, source: "Debian python3-torch", notes };
 }
 
-function pytorchBench(): Json {
-  if (!fs.existsSync(PYTHON)) return { error: `${PYTHON} not found: apt-get install python3 python3-torch libopenblas0-pthread` };
-  const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) return { error: "PyTorch is missing: apt-get install python3-torch libopenblas0-pthread (the bench installs nothing)" };
-  // These machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which slow OpenBLAS: unset for the
-  // baseline's command only.
+/** The OpenBLAS kernels the TS native backend uses ("" without the addon). */
+const nativeCore = loadNative().blasCore;
+
+function pytorchBench(config = CONFIG): Json {
+  const base = baselinePython();
+  if ("error" in base) return base;
+  const notes = [...base.notes];
+  // The baseline runs on the OpenBLAS kernels the native backend uses (the addon picks them from
+  // /proc/cpuinfo, as Debian's OpenBLAS 0.3.21 falls back to SSE3 on recent Xeons); where the
+  // native addon is absent, both sides run with OPENBLAS_CORETYPE unset.
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const notes: string[] = [];
-  const core = openblasCore(env);
-  // OpenBLAS 0.3.21 does not know recent Xeons and falls back to its SSE3 (Prescott) kernels:
-  // give the baseline the AVX-512 ones the CPU has, so that it is the strongest PyTorch here.
-  if (core === "Prescott" && /\bavx512f\b/.test(cpuFlags())) {
-    env.OPENBLAS_CORETYPE = "SkylakeX";
-    notes.push("OpenBLAS autodetection picked Prescott (SSE3) on this AVX-512 CPU; baseline run with OPENBLAS_CORETYPE=SkylakeX");
-  }
+  if (nativeCore) env.OPENBLAS_CORETYPE = nativeCore;
   const steps = quick ? ["2", "3"] : ["3", "5"];
-  const r = runJson(PYTHON, [path.join("bench", "pytorch_distilbert.py"), "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
-    "--threads", "2", "--train-steps", steps[0], "--infer-steps", steps[1]], env);
+  const r = runJson(base.python, [path.join("bench", "pytorch_distilbert.py"), "--config", config, "--batch", String(BATCH), "--seq", String(SEQ),
+    "--threads", "2", "--train-steps", steps[0], "--infer-steps", steps[1], "--clip", String(MAX_GRAD_NORM)], env);
+  if (r.error) return r;
   if (r.blas === "reference") notes.push("PyTorch runs on the reference BLAS (slow): apt-get install libopenblas0-pthread");
-  return { ...r, openblas_core: env.OPENBLAS_CORETYPE ?? core, notes };
+  // A pip wheel bundles MKL and oneDNN: OpenBLAS (and OPENBLAS_CORETYPE) play no part in it.
+  // (The mapped libraries can show numpy's own OpenBLAS beside torch's MKL: torch's build says.)
+  const openblas = r.build?.blas_info ? /^open/.test(r.build.blas_info) : r.blas === "openblas";
+  const kernels = openblas
+    ? `OpenBLAS ${env.OPENBLAS_CORETYPE ? `OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE}` : `unset (picks ${openblasCore(base.python, env) || "?"})`}`
+    : `${r.build?.blas_info ?? r.blas} bundled in the wheel${r.build?.mkldnn ? " + oneDNN" : ""} (OPENBLAS_CORETYPE does not apply)`;
+  return { ...r, source: base.source, kernels, notes };
+}
+
+/**
+ * --device: the webgpu adapter and its correctness on the tiny fixture. Without an adapter, and
+ * where Debian's chromium is installed, again on its SwiftShader (software: correctness only).
+ */
+function deviceCheck(): Json {
+  const args = [path.join("bench", "device-check.ts"), "--fixture", FIXTURE];
+  const r = runJson(tsx, args, { ...process.env, TT_BACKEND: undefined }, 600);
+  if (!String(r.error ?? "").endsWith("no GPU adapter") || !fs.existsSync(SWIFTSHADER_ENV.VK_ICD_FILENAMES)) return r;
+  console.log("webgpu: no GPU adapter; trying chromium's SwiftShader (software)");
+  return runJson(tsx, args, { ...process.env, TT_BACKEND: undefined, ...SWIFTSHADER_ENV }, 600);
 }
 
 /** One result from several runs of one bench: the best step times, the highest peak RSS. */
@@ -97,7 +152,9 @@ function best(runs: Json[]): Json {
   const out: Json = { ...ok[ok.length - 1], runs: ok.length };
   out.train_step_s = min("train_times");
   out.infer_batch_s = min("infer_times");
-  out.train_samples_per_s = out.batch / out.train_step_s;
+  // The baseline's steps clip gradients; ours are measured without, and the clipping apart.
+  const clip = Number.isFinite(out.clip_s) ? out.clip_s : 0;
+  out.train_samples_per_s = out.batch / (out.train_step_s + clip);
   out.infer_samples_per_s = out.batch / out.infer_batch_s;
   out.peak_rss_mb = Math.max(...ok.map((r) => r.peak_rss_mb));
   const extras = ok.filter((r) => r.extra);
@@ -107,6 +164,7 @@ function best(runs: Json[]): Json {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   out.train_step_median_s = med(ok.flatMap((r) => r.train_times));
   out.infer_batch_median_s = med(ok.flatMap((r) => r.infer_times));
+  out.train_median_samples_per_s = out.batch / (out.train_step_median_s + clip);
   return out;
 }
 
@@ -167,6 +225,13 @@ function main(): void {
 
   const wanted = argValue("--backends", "native,wasm").split(",").filter(Boolean);
   if (flag("--with-cpu")) wanted.push("cpu");
+  const device = flag("--device") ? deviceCheck() : undefined;
+  if (device) {
+    results.device = device;
+    console.log(device.error ? `webgpu: ${device.error}` : `webgpu: ${device.description}; tiny DistilBERT fixture vs PyTorch: logits max |Δ| ${device.logits_max_abs_err.toExponential(2)}, loss |Δ| ${device.loss_abs_err.toExponential(2)}`);
+    if (!device.error && !device.adapter.software) wanted.push("webgpu");
+    else if (!device.error) console.log("  software adapter: correctness only (its samples/s say nothing of a GPU)");
+  }
   // The machine may be shared: PyTorch and the fast backend take turns for `rounds` rounds, and
   // each figure is the best step seen (the least disturbed); the slow backends run once.
   const rounds = Number(argValue("--rounds", quick ? "1" : "2"));
@@ -174,7 +239,7 @@ function main(): void {
   const backendRuns: Record<string, Json[]> = Object.fromEntries(wanted.map((b) => [b, []]));
   for (let r = 0; r < rounds; r++) {
     if (!flag("--no-pytorch")) torchRuns.push(pytorchBench());
-    for (const b of wanted) if (r === 0 || b === "native") backendRuns[b].push(backendBench(b));
+    for (const b of wanted) if (r === 0 || b === "native" || b === "webgpu") backendRuns[b].push(backendBench(b));
   }
   const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : best(torchRuns);
   const runs: Json = Object.fromEntries(wanted.map((b) => [b, best(backendRuns[b])]));
@@ -187,11 +252,18 @@ function main(): void {
   console.log(`${"".padEnd(52)}${"train samples/s".padStart(20)}${"infer samples/s".padStart(20)}${"peak RSS".padStart(10)}`);
   const row = (name: string, r: Json) =>
     console.log(r.error ? `${name.padEnd(52)}${String(r.error).split("\n")[0].slice(0, 160)}` :
-      `${name.padEnd(52)}${`${fmt(r.train_samples_per_s)} (${fmt(r.batch / r.train_step_median_s)})`.padStart(20)}` +
+      `${name.padEnd(52)}${`${fmt(r.train_samples_per_s)} (${fmt(r.train_median_samples_per_s)})`.padStart(20)}` +
       `${`${fmt(r.infer_samples_per_s)} (${fmt(r.batch / r.infer_batch_median_s)})`.padStart(20)}${`${fmt(r.peak_rss_mb / 1024)} GB`.padStart(10)}`);
-  row(`PyTorch ${torch.torch ?? ""} (${torch.blas ?? "?"} ${torch.openblas_core ?? ""}, ${torch.threads ?? "?"} threads)`, torch);
+  row(`PyTorch ${torch.torch ?? ""} (${torch.threads ?? "?"} threads)`, torch);
   for (const b of wanted) row(`TS ${runs[b].description ?? b}`, runs[b]);
+  if (!torch.error) {
+    console.log(`  baseline: ${torch.model}, torch.optim.AdamW, clip_grad_norm_ ${torch.clip}; PyTorch from ${torch.source}`);
+    console.log(`  kernels: PyTorch ${torch.kernels}; TS native ${nativeCore ? `OpenBLAS ${nativeCore} (OPENBLAS_CORETYPE=${nativeCore} for its load)` : "absent"}`);
+    console.log(`  train samples/s include gradient clipping on both sides (TS: step + the Trainer's clipGradNorm, measured apart)`);
+  }
   for (const n of torch.notes ?? []) console.log(`  note: ${n}`);
+
+  results.models = otherModels(wanted, row);
 
   const ok = wanted.map((b) => [b, runs[b]] as [string, Json]).filter(([, r]) => !r.error);
   const fastest = ok.sort((x, y) => y[1].train_samples_per_s - x[1].train_samples_per_s)[0];
@@ -229,6 +301,28 @@ function main(): void {
     fs.renameSync(`${out}.tmp`, out);
   }
   console.log(`\n(${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
+}
+
+/** BERT- and RoBERTa-shaped models: one round each of PyTorch and the fastest backend asked for (wasm only if alone). */
+function otherModels(wanted: string[], row: (name: string, r: Json) => void): Json {
+  const names = argValue("--models", Object.keys(OTHER_MODELS).join(",")).split(",").filter(Boolean);
+  const unknown = names.filter((n) => !(n in OTHER_MODELS));
+  if (unknown.length) throw new Error(`--models: unknown ${unknown.join(", ")}; choose among ${Object.keys(OTHER_MODELS).join(", ")}.`);
+  const backend = wanted.includes("native") ? "native" : wanted[0];
+  const out: Json = {};
+  for (const name of names) {
+    const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : best([pytorchBench(OTHER_MODELS[name])]);
+    const ts = best([backendBench(backend, OTHER_MODELS[name])]);
+    out[name] = { pytorch: torch, [backend]: ts };
+    console.log(`\n${name} shape (random weights, ${fmt((ts.params ?? torch.params) / 1e6, 1)}M parameters), batch ${BATCH}, sequence ${SEQ}, one round`);
+    row(`PyTorch ${torch.torch ?? ""} (${torch.blas ?? "?"} ${torch.openblas_core ?? ""}, ${torch.threads ?? "?"} threads)`, torch);
+    row(`TS ${ts.description ?? backend}`, ts);
+    if (!ts.error && !torch.error) {
+      if (ts.params !== torch.params) console.log(`  note: ${ts.params} parameters in TS, ${torch.params} in PyTorch`);
+      console.log(`  ratio TS(${backend})/PyTorch: training ${fmt(ts.train_samples_per_s / torch.train_samples_per_s)}x, inference ${fmt(ts.infer_samples_per_s / torch.infer_samples_per_s)}x`);
+    }
+  }
+  return out;
 }
 
 function machine(): string {

@@ -19,7 +19,7 @@ CELLS = [
 md('''
 # Clasificando tweets con modelos Transformers
 
-En este cuaderno vamos a **ajustar (fine-tuning) un modelo DistilBERT preentrenado** para clasificar tweets según la emoción que expresan, usando el conjunto de datos [TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval). Después repetirás el proceso tú solo con otra tarea de TweetEval: la postura sobre el cambio climático.
+En este cuaderno vamos a **ajustar (fine-tuning) un modelo DistilBERT preentrenado** para clasificar tweets según la emoción que expresan, usando el conjunto de datos [TweetEval](https://huggingface.co/datasets/cardiffnlp/tweet_eval). Después repetirás el proceso por tu cuenta con otra tarea de TweetEval: la postura sobre el cambio climático.
 
 El taller original está escrito en Python con la librería `transformers` de Hugging Face. Aquí lo hacemos en **TypeScript**, en un cuaderno Jupyter con el kernel **tslab**, con la librería `tweet-transformers`: sus funciones se llaman igual que en Python pero al estilo TypeScript (`load_dataset` → `loadDataset`, `from_pretrained` → `fromPretrained`, `num_labels` → `numLabels`...). Los datos conservan sus nombres de Python (`input_ids`, `attention_mask`, `label`, `eval_accuracy`).
 
@@ -55,14 +55,19 @@ md('''
 ## 1. ¿Con qué hardware entrenamos?
 
 En Python el ejercicio empieza con `!nvidia-smi` para ver si hay una GPU. Aquí los cálculos los hace **TensorFlow.js**, que puede usar varios *backends*, de más a menos rápido: `tensorflow` con GPU (paquete `@tensorflow/tfjs-node-gpu`, necesita CUDA), `tensorflow` en CPU (`@tensorflow/tfjs-node`), `native` (el de `cpu` con multiplicaciones de matrices en OpenBLAS, si el complemento nativo de este proyecto está compilado), `wasm` (WebAssembly, funciona en cualquier ordenador) o `cpu` (JavaScript puro, el más lento). `initBackend()` elige el más rápido que esté instalado y `backendInfo()` dice cuál es (`name`, `description`) y, en `hint`, cómo conseguir uno más rápido (por ejemplo `npm install @tensorflow/tfjs-node-gpu` en un ordenador con GPU NVIDIA y CUDA). Para forzar uno concreto: `initBackend("wasm")` o la variable de entorno `TT_BACKEND`.
+
+`setLanguage("es")` hace que los errores más habituales de la librería se expliquen en español, en una línea que dice qué hacer (`showStack()` enseña además la pila de JavaScript).
 ''', '''
 ## 1. Which hardware do we train on?
 
 In Python the exercise starts with `!nvidia-smi` to look for a GPU. Here the maths runs on **TensorFlow.js**, which has several *backends*, fastest first: `tensorflow` on a GPU (package `@tensorflow/tfjs-node-gpu`, needs CUDA), `tensorflow` on the CPU (`@tensorflow/tfjs-node`), `native` (the `cpu` one with OpenBLAS matrix products, when this project's native addon is built), `wasm` (WebAssembly, works on any computer) or `cpu` (plain JavaScript, the slowest). `initBackend()` picks the fastest one installed and `backendInfo()` says which one runs (`name`, `description`) and, in `hint`, how to get a faster one (e.g. `npm install @tensorflow/tfjs-node-gpu` on a computer with an NVIDIA GPU and CUDA). To force one: `initBackend("wasm")` or the `TT_BACKEND` environment variable.
+
+The library's most common errors say in one line what to do (`showStack()` shows the JavaScript stack as well).
 '''),
 code('''
-import { initBackend, backendInfo } from "tweet-transformers";
+import { initBackend, backendInfo, setLanguage } from "tweet-transformers";
 
+setLanguage("es"); // los mensajes de error de la librería, en español
 await initBackend();
 backendInfo()
 ''', '''
@@ -74,22 +79,22 @@ backendInfo()
 md('''
 ### ⚡ Modo rápido para el taller
 
-Ajustar DistilBERT (66 millones de parámetros) con los ajustes del ejercicio original (5 épocas sobre los 3 257 tweets de entrenamiento) lleva minutos en una GPU, una media hora en la CPU de un portátil con el backend `native` y varias horas con `wasm`. Por eso este interruptor empieza activado: `RAPIDO = true` entrena con menos épocas, un subconjunto de los datos y textos algo más cortos, para que el taller quepa en una sesión. Cámbialo a `false` para reproducir el ejercicio completo.
+Ajustar DistilBERT (66 millones de parámetros) con los ajustes del ejercicio original (5 épocas sobre los 3 257 tweets de entrenamiento) lleva minutos en una GPU, una media hora en la CPU de un portátil con el backend `native` y varias horas con `wasm`. Por eso este interruptor empieza activado: `RAPIDO = true` entrena con menos épocas, un subconjunto de los datos y textos algo más cortos, para que el taller quepa en una sesión. Cámbialo a `false` para reproducir el ejercicio completo. Solo recorta `emotion`: `stance_climate` (ejercicios 2 y 4) tiene 355 tweets de entrenamiento y se entrena siempre entero, con las 5 épocas del ejercicio original (≈ 3 min con `native`).
 
 | ajustes | épocas | tweets de entrenamiento | tweets de test | `maxLength` | pasos de 16 tweets | backend `native` (2 núcleos) | backend `wasm` |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| `RAPIDO = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min hasta la sección 10; ≈ 7 min con los ejercicios | ≈ 30 min; ≈ 1 h 10 min |
+| `RAPIDO = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min hasta la sección 10; ≈ 10 min con los ejercicios | ≈ 30 min; ≈ 1 h 45 min |
 | `RAPIDO = false` (ejercicio original) | 5 | 3 257 | 1 421 | 60 | 1 020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
 
 *Calculado con `npm run bench` (DistilBERT de tamaño real, lotes de 16 tweets de 60 tokens) en una CPU de 2 núcleos: un paso de entrenamiento tarda ≈ 1,6 s con `native` y ≈ 16 s con `wasm`; un lote de evaluación, ≈ 0,4 s y ≈ 5 s. Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*
 ''', '''
 ### ⚡ Quick mode for the workshop
 
-Fine-tuning DistilBERT (66 million parameters) with the original exercise's settings (5 epochs over the 3,257 training tweets) takes minutes on a GPU, about half an hour on a laptop CPU with the `native` backend, and several hours with `wasm`. That is why this switch starts on: `QUICK = true` trains fewer epochs on a subset of the data with slightly shorter texts, so the workshop fits in one session. Set it to `false` to reproduce the full exercise.
+Fine-tuning DistilBERT (66 million parameters) with the original exercise's settings (5 epochs over the 3,257 training tweets) takes minutes on a GPU, about half an hour on a laptop CPU with the `native` backend, and several hours with `wasm`. That is why this switch starts on: `QUICK = true` trains fewer epochs on a subset of the data with slightly shorter texts, so the workshop fits in one session. Set it to `false` to reproduce the full exercise. It only cuts `emotion`: `stance_climate` (exercises 2 and 4) has 355 training tweets and is always trained in full, with the original exercise's 5 epochs (≈ 3 min on `native`).
 
 | settings | epochs | training tweets | test tweets | `maxLength` | steps of 16 tweets | `native` backend (2 cores) | `wasm` backend |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| `QUICK = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min up to section 10; ≈ 7 min with the exercises | ≈ 30 min; ≈ 1 h 10 min |
+| `QUICK = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min up to section 10; ≈ 10 min with the exercises | ≈ 30 min; ≈ 1 h 45 min |
 | `QUICK = false` (original exercise) | 5 | 3,257 | 1,421 | 60 | 1,020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
 
 *Worked out from `npm run bench` (full-size DistilBERT, batches of 16 tweets of 60 tokens) on a 2-core CPU: a training step takes ≈ 1.6 s on `native` and ≈ 16 s on `wasm`; an evaluation batch ≈ 0.4 s and ≈ 5 s. With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*
@@ -228,15 +233,37 @@ showDataset(tokenizado.get("train"), 5);
 showDataset(tokenized.get("train"), 5);
 '''),
 md('''
-Por último pedimos que las columnas que usa el modelo se entreguen como tensores de TensorFlow.js (en Python: `set_format("torch")`):
+El primer tweet ya tokenizado: tras `[SEP]` (102) vienen los ceros del relleno `[PAD]` hasta completar `maxLength` tokens, y la `attention_mask` los marca con 0 para que el modelo no les preste atención:
 ''', '''
-Finally we ask for the columns the model uses to come out as TensorFlow.js tensors (in Python: `set_format("torch")`):
+The first tweet, tokenized: after `[SEP]` (102) come the `[PAD]` zeros that fill it up to `maxLength` tokens, and the `attention_mask` marks them with 0 so that the model pays them no attention:
+'''),
+code('''
+const primero = tokenizado.get("train").get(0);
+console.log(primero.text);
+console.log("input_ids:     ", JSON.stringify(primero.input_ids));
+console.log("attention_mask:", JSON.stringify(primero.attention_mask));
+''', '''
+const first = tokenized.get("train").get(0);
+console.log(first.text);
+console.log("input_ids:     ", JSON.stringify(first.input_ids));
+console.log("attention_mask:", JSON.stringify(first.attention_mask));
+'''),
+md('''
+Por último pedimos que las columnas que usa el modelo se entreguen como tensores de TensorFlow.js (en Python: `set_format("torch")`). Un tensor es una tabla de números de tipo fijo (aquí enteros, `int32`) con una forma (`shape`): los `input_ids` de un tweet son un vector de `maxLength` números y su etiqueta un solo número (forma `[]`). El texto no es una columna del modelo y sigue como texto.
+''', '''
+Finally we ask for the columns the model uses to come out as TensorFlow.js tensors (in Python: `set_format("torch")`). A tensor is a table of numbers of one type (here integers, `int32`) with a `shape`: a tweet's `input_ids` are a vector of `maxLength` numbers and its label a single number (shape `[]`). The text is not a model column and stays text.
 '''),
 code('''
 tokenizado.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+const primeroTensores = tokenizado.get("train").get(0);
+primeroTensores.input_ids.print(true);
+primeroTensores.label.print(true);
 tokenizado.get("train").format
 ''', '''
 tokenized.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+const firstTensors = tokenized.get("train").get(0);
+firstTensors.input_ids.print(true);
+firstTensors.label.print(true);
 tokenized.get("train").format
 '''),
 md('''
@@ -266,16 +293,22 @@ lastHiddenState.shape
 md('''
 ## 5. Un modelo para clasificar
 
-`AutoModelForSequenceClassification` añade encima de DistilBERT una **cabeza de clasificación**: una capa que convierte el *embedding* del token `[CLS]` en una puntuación (*logit*) por clase. Esa capa es nueva (sus pesos empiezan al azar, por eso sale un aviso) y se aprende al entrenar. Le decimos cuántas clases hay con `numLabels`.
+`AutoModelForSequenceClassification` añade encima de DistilBERT una **cabeza de clasificación**: una capa que convierte el *embedding* del token `[CLS]` en una puntuación (*logit*) por clase. Esa capa es nueva (sus pesos empiezan al azar, por eso sale un aviso) y se aprende al entrenar. Le decimos cuántas clases hay con `numLabels`, que contamos en los datos: el número de etiquetas distintas de `train` (en Python, `len(set(dataset["train"]["label"]))`).
+
+¿Por qué ajustar todo el modelo (*fine-tuning*) en vez de usar los *embeddings* de la sección 4 como características fijas para un clasificador aparte? Porque los *embeddings* de DistilBERT se aprendieron para predecir palabras ocultas, no emociones: al entrenar, el error de clasificación corrige también las capas del Transformer, que aprenden a destacar lo que distingue la alegría de la tristeza o el enfado. Un clasificador sobre *embeddings* congelados solo puede combinar lo que ya traen, y suele acertar bastante menos.
 ''', '''
 ## 5. A model to classify
 
-`AutoModelForSequenceClassification` puts a **classification head** on top of DistilBERT: a layer that turns the embedding of the `[CLS]` token into one score (*logit*) per class. That layer is new (its weights start random, hence the notice) and is learnt in training. We tell it how many classes there are with `numLabels`.
+`AutoModelForSequenceClassification` puts a **classification head** on top of DistilBERT: a layer that turns the embedding of the `[CLS]` token into one score (*logit*) per class. That layer is new (its weights start random, hence the notice) and is learnt in training. We tell it how many classes there are with `numLabels`, which we count in the data: the number of distinct labels in `train` (in Python, `len(set(dataset["train"]["label"]))`).
+
+Why fine-tune the whole model rather than use the embeddings of section 4 as fixed features for a separate classifier? Because DistilBERT's embeddings were learnt to predict hidden words, not emotions: in fine-tuning, the classification error also corrects the Transformer's layers, which learn to bring out what tells joy from sadness or anger. A classifier on frozen embeddings can only combine what they already carry, and is usually clearly less accurate.
 '''),
 code('''
 import { AutoModelForSequenceClassification } from "tweet-transformers";
 
-const model = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 4 });
+const numLabels = new Set(dataset.get("train").column("label")).size;
+const model = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: numLabels });
+numLabels
 '''),
 md('''
 ## 6. Argumentos de entrenamiento
@@ -336,11 +369,11 @@ function computeMetrics({ predictions, label_ids }: EvalPrediction) {
 md('''
 ## 8. Entrenamiento
 
-El `Trainer` junta el modelo, los argumentos, los datos y la métrica, y hace el bucle de entrenamiento. En el modo rápido entrenamos con una muestra aleatoria de `AJUSTES.filasEntrenamiento` tweets. Mientras entrena verás una tabla con la pérdida (*loss*) de entrenamiento y de validación y la exactitud de cada época, y debajo las curvas de aprendizaje, que se actualizan al final de cada época.
+El `Trainer` junta el modelo, los argumentos, los datos y la métrica, y hace el bucle de entrenamiento. En el modo rápido entrenamos con una muestra aleatoria de `AJUSTES.filasEntrenamiento` tweets. Mientras entrena verás una tabla con la pérdida (*loss*) de entrenamiento y de validación y la exactitud de cada época, y debajo las curvas de aprendizaje, que se actualizan al final de cada época. Si lo paras con ■, se detiene al acabar el paso en curso, el modelo se queda con los pesos de ese paso y un mensaje te dice cómo seguir desde el último *checkpoint*: `await trainer.train({ resumeFromCheckpoint: true })`.
 ''', '''
 ## 8. Training
 
-The `Trainer` brings together the model, the arguments, the data and the metric, and runs the training loop. In quick mode we train on a random sample of `SETTINGS.trainRows` tweets. While it trains you will see a table with the training and validation loss and the accuracy of each epoch, and below it the learning curves, updated at the end of every epoch.
+The `Trainer` brings together the model, the arguments, the data and the metric, and runs the training loop. In quick mode we train on a random sample of `SETTINGS.trainRows` tweets. While it trains you will see a table with the training and validation loss and the accuracy of each epoch, and below it the learning curves, updated at the end of every epoch. If you stop it with ■, it stops once the current step is done, the model keeps that step's weights, and a message says how to go on from the latest checkpoint: `await trainer.train({ resumeFromCheckpoint: true })`.
 '''),
 code('''
 import { Trainer, range } from "tweet-transformers";
@@ -412,24 +445,32 @@ plotConfusionMatrix(testPredictions.label_ids ?? [], argmax(testPredictions.pred
 md('''
 ## 10. Clasificar textos nuevos
 
-Para clasificar textos que no están en el conjunto de datos los tokenizamos igual que al entrenar, se los pasamos al modelo y nos quedamos con la clase de mayor *logit*. `model.eval()` apaga el *dropout* (que solo se usa al entrenar).
+Para clasificar textos que no están en el conjunto de datos seguimos el mismo camino que con `test`: los metemos en un `Dataset` (`Dataset.fromDict`), los tokenizamos con `map` igual que al entrenar, `trainer.predict` devuelve sus *logits* y nos quedamos con la clase de mayor *logit* (`argmax`), que traducimos a su nombre.
 ''', '''
 ## 10. Classifying new texts
 
-To classify texts that are not in the dataset we tokenize them as in training, pass them to the model and keep the class with the highest logit. `model.eval()` turns dropout off (it is only used in training).
+To classify texts that are not in the dataset we take the same road as with `test`: we put them in a `Dataset` (`Dataset.fromDict`), tokenize them with `map` as in training, `trainer.predict` returns their logits, and we keep the class with the highest logit (`argmax`), which we turn into its name.
 '''),
 code('''
+import { Dataset } from "tweet-transformers";
+
 const textos = ''' + EXAMPLES + ''';
-model.eval();
-const entradas = tokenizer(textos, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" });
-const logits = model.forward(entradas).logits.arraySync();
+const nuevos = Dataset.fromDict({ text: textos }).map(
+  (lote) => tokenizer(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const logits = (await trainer.predict(nuevos)).predictions;
 const clases = argmax(logits);
 clases.map((clase) => classLabels[clase])
 ''', '''
+import { Dataset } from "tweet-transformers";
+
 const texts = ''' + EXAMPLES + ''';
-model.eval();
-const inputs = tokenizer(texts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" });
-const logits = model.forward(inputs).logits.arraySync();
+const newTexts = Dataset.fromDict({ text: texts }).map(
+  (batch) => tokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const logits = (await trainer.predict(newTexts)).predictions;
 const classes = argmax(logits);
 classes.map((c) => classLabels[c])
 '''),
@@ -453,23 +494,23 @@ md('''
 
 Cada ejercicio tiene una celda vacía con `// INSERTA TU CÓDIGO AQUÍ` y, debajo, una celda de **comprobación** que te dice qué está bien y qué falta. Las variables que tienes que rellenar ya están declaradas en la celda anterior a cada ejercicio.
 
-> **Ojo con tslab:** para usar en un objeto una variable de otra celda, escribe `{ model: model }` en vez de la forma corta `{ model }` (tslab no la reconoce entre celdas y da `ReferenceError: model is not defined`).
+> **Ojo con tslab:** para usar en un objeto una variable de otra celda, escribe `{ model: model }` en vez de la forma corta `{ model }` (tslab no la reconoce entre celdas y da `ReferenceError: model is not defined`). Y escribe `await` delante de `train()`, `evaluate()` y `predict()`: sin él la celda termina enseguida, el entrenamiento sigue en segundo plano y lo siguiente que use ese modelo se niega con un mensaje que te lo recuerda.
 ''', '''
 ---
 # ✍️ Exercises
 
 Each exercise has an empty cell with `// INSERT YOUR CODE HERE` and, below it, a **check** cell that tells you what is right and what is missing. The variables you have to fill in are already declared in the cell before each exercise.
 
-> **tslab gotcha:** to use a variable from another cell in an object, write `{ model: model }` rather than the shorthand `{ model }` (tslab does not resolve it across cells and says `ReferenceError: model is not defined`).
+> **tslab gotcha:** to use a variable from another cell in an object, write `{ model: model }` rather than the shorthand `{ model }` (tslab does not resolve it across cells and says `ReferenceError: model is not defined`). And write `await` before `train()`, `evaluate()` and `predict()`: without it the cell ends at once, training goes on in the background, and the next thing that uses that model is refused with a message that reminds you.
 '''),
 md('''
 ### ✍️ Ejercicio 1: escribe tus propios textos y prueba el modelo
 
-Escribe en `misTextos` unas cuantas frases en inglés (el modelo se entrenó con tweets en inglés) y guarda en `misPredicciones` el nombre de la emoción que predice el modelo para cada una. Pista: repite los pasos de la sección 10.
+Escribe en `misTextos` unas cuantas frases en inglés (el modelo se entrenó con tweets en inglés) y guarda en `misPredicciones` el nombre de la emoción que predice el modelo para cada una. Pista: repite los pasos de la sección 10 (`Dataset.fromDict` → `map` → `trainer.predict` → `argmax` → nombres).
 ''', '''
 ### ✍️ Exercise 1: write your own texts and test the model
 
-Put a few English sentences in `myTexts` (the model was trained on English tweets) and store in `myPredictions` the name of the emotion the model predicts for each one. Hint: repeat the steps of section 10.
+Put a few English sentences in `myTexts` (the model was trained on English tweets) and store in `myPredictions` the name of the emotion the model predicts for each one. Hint: repeat the steps of section 10 (`Dataset.fromDict` → `map` → `trainer.predict` → `argmax` → names).
 '''),
 code('''
 let misTextos: string[] | undefined;
@@ -479,21 +520,33 @@ let myTexts: string[] | undefined;
 let myPredictions: string[] | undefined;
 '''),
 prompt('''
+import { Dataset, argmax, showPredictions } from "tweet-transformers";
+
 misTextos = [
   "What a wonderful morning, I feel great",
   "I can't believe they cancelled my flight again",
   "Things will get better, I'm sure of it",
 ];
-const misLogits = model.forward(tokenizer(misTextos, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+const misDatos = Dataset.fromDict({ text: misTextos }).map(
+  (lote) => tokenizer(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const misLogits = (await trainer.predict(misDatos)).predictions;
 misPredicciones = argmax(misLogits).map((clase) => classLabels[clase]);
 showPredictions(misTextos, misLogits, nombresClases);
 ''', '''
+import { Dataset, argmax, showPredictions } from "tweet-transformers";
+
 myTexts = [
   "What a wonderful morning, I feel great",
   "I can't believe they cancelled my flight again",
   "Things will get better, I'm sure of it",
 ];
-const myLogits = model.forward(tokenizer(myTexts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+const myData = Dataset.fromDict({ text: myTexts }).map(
+  (batch) => tokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const myLogits = (await trainer.predict(myData)).predictions;
 myPredictions = argmax(myLogits).map((c) => classLabels[c]);
 showPredictions(myTexts, myLogits, classNames);
 '''),
@@ -513,8 +566,8 @@ TweetEval tiene otra tarea, `stance_climate`: la **postura** de un tweet sobre e
 
 1. Carga `loadDataset("tweet_eval", "stance_climate")`.
 2. Tokenízalo con `map` (igual que antes) y guárdalo en `climaTokenizado`.
-3. Crea un modelo nuevo con el número de clases correcto.
-4. Crea los `TrainingArguments` (usa otra carpeta de salida, p. ej. `"stance_trainer"`) y el `Trainer`, y guárdalo en `trainerClima`.
+3. Crea un modelo nuevo con el número de clases de estos datos (cuéntalas como en la sección 5).
+4. Crea los `TrainingArguments` (usa otra carpeta de salida, p. ej. `"stance_trainer"`, y las 5 épocas del ejercicio original: con 355 tweets no hace falta el modo rápido) y el `Trainer`, y guárdalo en `trainerClima`.
 5. Entrena y mide la exactitud en `test`.
 ''', '''
 ### ✍️ Exercise 2: train DistilBERT on `stance_climate`
@@ -523,33 +576,36 @@ TweetEval has another task, `stance_climate`: a tweet's **stance** on climate ch
 
 1. Load `loadDataset("tweet_eval", "stance_climate")`.
 2. Tokenize it with `map` (as before) and store it in `climateTokenized`.
-3. Create a new model with the right number of classes.
-4. Create the `TrainingArguments` (use another output folder, e.g. `"stance_trainer"`) and the `Trainer`, and store it in `climateTrainer`.
+3. Create a new model with the number of classes of this data (count them as in section 5).
+4. Create the `TrainingArguments` (use another output folder, e.g. `"stance_trainer"`, and the original exercise's 5 epochs: with 355 tweets quick mode is not needed) and the `Trainer`, and store it in `climateTrainer`.
 5. Train it and measure the accuracy on `test`.
 '''),
 code('''
-import type { DatasetDict } from "tweet-transformers";
+import { Trainer, type DatasetDict } from "tweet-transformers";
 
 let climaTokenizado: DatasetDict | undefined;
 let trainerClima: Trainer | undefined;
 ''', '''
-import type { DatasetDict } from "tweet-transformers";
+import { Trainer, type DatasetDict } from "tweet-transformers";
 
 let climateTokenized: DatasetDict | undefined;
 let climateTrainer: Trainer | undefined;
 '''),
 prompt('''
+import { loadDataset, AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+
 const clima = await loadDataset("tweet_eval", "stance_climate");
 climaTokenizado = clima.map(
-  (lote) => tokenizer(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  (lote) => tokenizer(lote.text, { maxLength: 60, padding: "max_length", truncation: true }),
   { batched: true },
 );
 climaTokenizado.setFormat("tf", ["input_ids", "attention_mask", "label"]);
 
-const modeloClima = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
+const numClasesClima = new Set(clima.get("train").column("label")).size;
+const modeloClima = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: numClasesClima });
 const argumentosClima = new TrainingArguments({
   outputDir: "stance_trainer",
-  numTrainEpochs: AJUSTES.epocas,
+  numTrainEpochs: 5,
   perDeviceTrainBatchSize: 16,
   perDeviceEvalBatchSize: 16,
   evalStrategy: "epoch",
@@ -568,17 +624,20 @@ trainerClima = new Trainer({
 await trainerClima.train();
 await trainerClima.evaluate(climaTokenizado.get("test"))
 ''', '''
+import { loadDataset, AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+
 const climate = await loadDataset("tweet_eval", "stance_climate");
 climateTokenized = climate.map(
-  (batch) => tokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  (batch) => tokenizer(batch.text, { maxLength: 60, padding: "max_length", truncation: true }),
   { batched: true },
 );
 climateTokenized.setFormat("tf", ["input_ids", "attention_mask", "label"]);
 
-const climateModel = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 });
+const climateNumLabels = new Set(climate.get("train").column("label")).size;
+const climateModel = await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: climateNumLabels });
 const climateArgs = new TrainingArguments({
   outputDir: "stance_trainer",
-  numTrainEpochs: SETTINGS.epochs,
+  numTrainEpochs: 5,
   perDeviceTrainBatchSize: 16,
   perDeviceEvalBatchSize: 16,
   evalStrategy: "epoch",
@@ -598,8 +657,12 @@ await climateTrainer.train();
 await climateTrainer.evaluate(climateTokenized.get("test"))
 '''),
 code('''
+import { comprobar } from "tweet-transformers";
+
 await comprobar.stanceClimate(trainerClima, climaTokenizado);
 ''', '''
+import { check } from "tweet-transformers";
+
 await check.stanceClimate(climateTrainer, climateTokenized);
 '''),
 md('''
@@ -619,6 +682,8 @@ let climateTexts: string[] | undefined;
 let climatePredictions: string[] | undefined;
 '''),
 prompt('''
+import { Dataset, argmax, showPredictions } from "tweet-transformers";
+
 textosClima = [
   "We need a carbon tax now, our planet cannot wait",
   "Renewable energy creates jobs and cleaner air for everyone",
@@ -626,11 +691,16 @@ textosClima = [
   "These green policies will destroy our economy",
 ];
 const nombresClima = ["none", "against", "favor"];
-modeloClima.eval();
-const logitsClima = modeloClima.forward(tokenizer(textosClima, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+const datosClima = Dataset.fromDict({ text: textosClima }).map(
+  (lote) => tokenizer(lote.text, { maxLength: 60, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const logitsClima = (await trainerClima.predict(datosClima)).predictions;
 prediccionesClima = argmax(logitsClima).map((clase) => nombresClima[clase]);
 showPredictions(textosClima, logitsClima, nombresClima);
 ''', '''
+import { Dataset, argmax, showPredictions } from "tweet-transformers";
+
 climateTexts = [
   "We need a carbon tax now, our planet cannot wait",
   "Renewable energy creates jobs and cleaner air for everyone",
@@ -638,14 +708,21 @@ climateTexts = [
   "These green policies will destroy our economy",
 ];
 const climateNames = ["none", "against", "favor"];
-climateModel.eval();
-const climateLogits = climateModel.forward(tokenizer(climateTexts, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true, returnTensors: "tf" })).logits.arraySync();
+const climateData = Dataset.fromDict({ text: climateTexts }).map(
+  (batch) => tokenizer(batch.text, { maxLength: 60, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const climateLogits = (await climateTrainer.predict(climateData)).predictions;
 climatePredictions = argmax(climateLogits).map((c) => climateNames[c]);
 showPredictions(climateTexts, climateLogits, climateNames);
 '''),
 code('''
+import { comprobar } from "tweet-transformers";
+
 await comprobar.textosClima(textosClima, prediccionesClima);
 ''', '''
+import { check } from "tweet-transformers";
+
 await check.climateTexts(climateTexts, climatePredictions);
 '''),
 md('''
@@ -670,17 +747,23 @@ Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer
 The check compares its `test` accuracy with `climateTrainer`'s.
 '''),
 code('''
+import { Trainer } from "tweet-transformers";
+
 let trainerMejorado: Trainer | undefined;
 ''', '''
+import { Trainer } from "tweet-transformers";
+
 let improvedTrainer: Trainer | undefined;
 '''),
 prompt('''
+import { AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+
 if (climaTokenizado) {
   trainerMejorado = new Trainer({
     model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
     args: new TrainingArguments({
       outputDir: "stance_trainer_mejorado",
-      numTrainEpochs: AJUSTES.epocas + 1,
+      numTrainEpochs: 6,
       perDeviceTrainBatchSize: 32,
       perDeviceEvalBatchSize: 32,
       learningRate: 1e-4,
@@ -697,12 +780,14 @@ if (climaTokenizado) {
   await trainerMejorado.train();
 }
 ''', '''
+import { AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+
 if (climateTokenized) {
   improvedTrainer = new Trainer({
     model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
     args: new TrainingArguments({
       outputDir: "stance_trainer_improved",
-      numTrainEpochs: SETTINGS.epochs + 1,
+      numTrainEpochs: 6,
       perDeviceTrainBatchSize: 32,
       perDeviceEvalBatchSize: 32,
       learningRate: 1e-4,
@@ -720,8 +805,12 @@ if (climateTokenized) {
 }
 '''),
 code('''
+import { comprobar } from "tweet-transformers";
+
 await comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado);
 ''', '''
+import { check } from "tweet-transformers";
+
 await check.improvement(improvedTrainer, climateTrainer, climateTokenized);
 '''),
 md('''

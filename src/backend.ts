@@ -7,19 +7,24 @@ import { NATIVE_BACKEND, registerNativeBackend } from "./accel/native-backend.js
 import { loadNative } from "./accel/native.js";
 import { registerBatchMatMulGrad } from "./kernels/batch-matmul-grad.js";
 import { installWasmHeapGuard } from "./kernels/wasm-heap-guard.js";
+import { adapterName, NO_ADAPTER_ADVICE, probeWebGpu, registerWebGpuBackend, WEBGPU_BACKEND } from "./accel/webgpu.js";
+
+// On webgpu: the error a lost device or out-of-memory raises, and the awaited read that makes
+// synchronous reads (stateDict) of GPU tensors work.
+export { readableSync, WebGpuError } from "./accel/webgpu.js";
 
 /** The backends initBackend can pick, fastest first (also the values TT_BACKEND accepts). */
-export const BACKEND_CHOICES = ["node-gpu", "node", "native", "wasm", "cpu"] as const;
+export const BACKEND_CHOICES = ["webgpu", "node-gpu", "node", "native", "wasm", "cpu"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 const ALIASES: Record<string, BackendChoice> = {
   "node-gpu": "node-gpu", "tfjs-node-gpu": "node-gpu", "@tensorflow/tfjs-node-gpu": "node-gpu", gpu: "node-gpu",
   node: "node", "tfjs-node": "node", "@tensorflow/tfjs-node": "node", tensorflow: "node",
-  native: "native", wasm: "wasm", cpu: "cpu",
+  webgpu: "webgpu", dawn: "webgpu", native: "native", wasm: "wasm", cpu: "cpu",
 };
 
 export interface BackendInfo {
-  /** tfjs's name for it: "tensorflow", "native", "wasm" or "cpu". */
+  /** tfjs's name for it: "webgpu", "tensorflow", "native", "wasm" or "cpu". */
   name: string;
   /** One line: which backend runs, and why faster ones did not. */
   description: string;
@@ -33,7 +38,8 @@ const announced = new Set<string>();
 
 /**
  * Select a backend: `preferred`, else the TT_BACKEND environment variable, else the fastest of
- * tfjs-node-gpu, tfjs-node, native (src/accel: tfjs cpu + OpenBLAS addon), wasm, cpu that loads.
+ * webgpu (on a hardware adapter only), tfjs-node-gpu, tfjs-node, native (src/accel: tfjs cpu +
+ * OpenBLAS addon), wasm, cpu that loads.
  * Idempotent; returns tfjs's backend name.
  */
 export function initBackend(preferred?: string): Promise<string> {
@@ -65,7 +71,7 @@ async function select(request: string | undefined, source: string): Promise<stri
   if (request !== undefined) {
     wanted = ALIASES[request.trim().toLowerCase()];
     if (!wanted) {
-      const available = BACKEND_CHOICES.filter((c) => load(c).ok);
+      const available = BACKEND_CHOICES.filter((c) => c !== "webgpu" && load(c).ok);
       throw new Error(
         `Unknown tfjs backend "${request}" (from ${source}). ` +
           `Use one of: ${BACKEND_CHOICES.join(", ")}; available here: ${available.join(", ")}.`,
@@ -76,7 +82,7 @@ async function select(request: string | undefined, source: string): Promise<stri
 
   const reasons: string[] = [];
   for (const choice of wanted ? [wanted] : BACKEND_CHOICES) {
-    const loaded = load(choice);
+    const loaded = choice === "webgpu" ? await loadWebGpu(wanted === "webgpu") : load(choice);
     const ok = loaded.ok && (await activate(choice));
     if (ok) {
       current = { ...(await describe(choice, reasons)), choice };
@@ -89,7 +95,7 @@ async function select(request: string | undefined, source: string): Promise<stri
     reasons.push(loaded.ok ? `${choice} failed to initialise` : loaded.why);
   }
   if (!wanted) throw new Error(`No tfjs backend could be initialised (${reasons.join("; ")}).`);
-  const available = BACKEND_CHOICES.filter((c) => c !== wanted && load(c).ok);
+  const available = BACKEND_CHOICES.filter((c) => c !== wanted && c !== "webgpu" && load(c).ok);
   throw new Error(
     `tfjs backend "${wanted}" is not available (${reasons.join("; ")}). ` +
       `Available here: ${available.join(", ") || "none"}; set ${source} to one of those.`,
@@ -133,6 +139,20 @@ function load(choice: BackendChoice): { ok: true } | { ok: false; why: string } 
   return result;
 }
 
+let webgpuAdapter = "";
+
+// A software adapter (SwiftShader, lavapipe) is slower than every CPU backend: only on request.
+async function loadWebGpu(requested: boolean): Promise<{ ok: true } | { ok: false; why: string }> {
+  const probe = await probeWebGpu();
+  if (!probe.ok) return requested && probe.why.endsWith("no GPU adapter") ? { ok: false, why: `${probe.why}: ${NO_ADAPTER_ADVICE}` } : probe;
+  webgpuAdapter = adapterName(probe.info);
+  if (probe.info.software && !requested) {
+    return { ok: false, why: `webgpu: software adapter (${webgpuAdapter}) not picked, slower than the CPU; TT_BACKEND=webgpu forces it` };
+  }
+  registerWebGpuBackend(probe.info);
+  return { ok: true };
+}
+
 let wasmPathsSet = false;
 function wasmPaths(): void {
   if (wasmPathsSet) return;
@@ -143,7 +163,7 @@ function wasmPaths(): void {
 }
 
 async function activate(choice: BackendChoice): Promise<boolean> {
-  const name = choice === "node-gpu" || choice === "node" ? "tensorflow" : choice === "native" ? NATIVE_BACKEND : choice;
+  const name = choice === "node-gpu" || choice === "node" ? "tensorflow" : choice === "native" ? NATIVE_BACKEND : choice === "webgpu" ? WEBGPU_BACKEND : choice;
   if (!(await tf.setBackend(name))) return false;
   await tf.ready();
   if (choice === "wasm") installWasmHeapGuard(tf.backend());
@@ -157,9 +177,16 @@ async function activate(choice: BackendChoice): Promise<boolean> {
 
 async function describe(choice: BackendChoice, reasons: string[]): Promise<BackendInfo> {
   // An absent optional package or addon is the normal case; a present one that fails to load is news.
-  const failures = reasons.filter((r) => !r.endsWith("not installed") && !r.startsWith("native addon not built") && !r.includes("disabled by TT_NATIVE"));
+  // webgpu comes first: why it was not chosen is always said.
+  const failures = reasons.filter((r) => r.startsWith("webgpu") || (!r.endsWith("not installed") && !r.startsWith("native addon not built") && !r.includes("disabled by TT_NATIVE")));
   const why = failures.length ? `; ${failures.join("; ")}` : "";
   switch (choice) {
+    case "webgpu":
+      return {
+        name: WEBGPU_BACKEND,
+        description: `webgpu (Dawn, ${webgpuAdapter})${why}`,
+        hint: webgpuAdapter.endsWith("software") ? "a software adapter is slower than the CPU: unset TT_BACKEND to let initBackend pick" : "",
+      };
     case "node-gpu":
       return { name: "tensorflow", description: `tensorflow (native, @tensorflow/tfjs-node-gpu)${why}`, hint: "" };
     case "node":

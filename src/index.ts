@@ -1,5 +1,6 @@
 // The public API: re-exports only.
 export * from "./backend.js";
+export { setLanguage, getLanguage, showStack, type Language } from "./errors.js";
 export * from "./hub/index.js";
 export * from "./datasets/index.js";
 export * from "./tokenizers/index.js";
@@ -11,3 +12,4 @@ export * from "./metrics/index.js";
 export * from "./trainer/index.js";
 export * from "./display/index.js";
 export * from "./exercise/index.js";
+export * from "./pipelines/index.js";

@@ -196,7 +196,7 @@ describe("savePretrained", () => {
 describe("fromPretrained errors", () => {
   it("an unknown model_type lists the supported ones", async () => {
     const dir = folder("gpt2", { "config.json": JSON.stringify({ model_type: "gpt2", n_embd: 8 }) });
-    await assert.rejects(AutoModelForSequenceClassification.fromPretrained(dir), /is a "gpt2" model, which this library does not implement\. Supported model types: distilbert\./);
+    await assert.rejects(AutoModelForSequenceClassification.fromPretrained(dir), /is a "gpt2" model, which this library does not implement\. Supported model types: distilbert, bert, roberta[,.]/);
     await assert.rejects(AutoModel.fromPretrained(folder("untyped", { "config.json": "{}" })), /has no "model_type"/);
   });
 

@@ -70,7 +70,7 @@ test("picks the fastest present (wasm here unless the native addon is built); TT
 
 test("an unknown or absent TT_BACKEND is a clear error listing what is available", async () => {
   await withEnv("bogus", async () => {
-    await assert.rejects(initBackend(), /Unknown tfjs backend "bogus" \(from TT_BACKEND\)\. Use one of: node-gpu, node, native, wasm, cpu; available here: .*wasm, cpu\./);
+    await assert.rejects(initBackend(), /Unknown tfjs backend "bogus" \(from TT_BACKEND\)\. Use one of: webgpu, node-gpu, node, native, wasm, cpu; available here: .*wasm, cpu\./);
   });
   let nodeInstalled = true;
   try {

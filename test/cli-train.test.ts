@@ -4,35 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { run as train } from "../src/cli/train.js";
 import { run as evaluate } from "../src/cli/evaluate.js";
+import { capture } from "./helpers/capture.js";
 import { useLocalHubEnvironment } from "./helpers/local-hub.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 import { distilBertForwardBounds, type ForwardReference } from "./helpers/float32.js";
 
 const local = useLocalHubEnvironment("tt-cli-train-");
-
-/** Run a command in-process, capturing what it writes as text to stdout and stderr (node:test's own binary writes pass). */
-async function capture(fn: () => Promise<number | void>): Promise<{ code: number | void; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const streams = [
-    [process.stdout, out],
-    [process.stderr, err],
-  ] as const;
-  const originals = streams.map(([s]) => s.write);
-  streams.forEach(([stream, sink], i) => {
-    stream.write = function (this: unknown, chunk: string | Uint8Array, ...rest: unknown[]) {
-      if (typeof chunk !== "string") return (originals[i] as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-      sink.push(chunk);
-      return true;
-    } as typeof stream.write;
-  });
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    streams.forEach(([stream], i) => (stream.write = originals[i]));
-  }
-}
 
 test("train on tweet_eval emotion through the hub, save the model + tokenizer, then evaluate it", async () => {
   const outputDir = path.join(local.home, "emotion-model");

@@ -11,7 +11,8 @@ import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel,
 import { distilBertForwardBounds, float32Bound } from "./helpers/float32.js";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 
-const BACKENDS = ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
+// test/webgpu.test.ts runs this file again with TT_TEST_BACKENDS=webgpu over SwiftShader.
+const BACKENDS = process.env.TT_TEST_BACKENDS?.split(",") ?? ["cpu", "wasm", ...(registerNativeBackend().ok ? ["native"] : [])];
 
 interface GradStats { sum: number; l2: number; head: number[] }
 const ref = JSON.parse(fs.readFileSync(path.join(TINY_MODEL_DIR, "reference.json"), "utf-8")) as {
@@ -21,13 +22,24 @@ const ref = JSON.parse(fs.readFileSync(path.join(TINY_MODEL_DIR, "reference.json
 };
 const batch = { input_ids: ref.inputs.input_ids, attention_mask: ref.inputs.attention_mask, labels: ref.inputs.labels };
 
-function maxAbsDiff(actual: tf.Tensor, expected: unknown[]): number {
-  const a = actual.dataSync();
+// Reads are awaited throughout: webgpu has no synchronous read in Node.
+async function maxAbsDiff(actual: tf.Tensor, expected: unknown[]): Promise<number> {
+  const a = await actual.data();
   const e = expected.flat(3) as number[];
   assert.equal(a.length, e.length);
   let max = 0;
   for (let i = 0; i < e.length; i++) max = Math.max(max, Math.abs(a[i] - e[i]));
   return max;
+}
+
+/** tf.tidy for an async body (nothing else runs tfjs meanwhile in this file). */
+async function scoped(fn: () => Promise<void>): Promise<void> {
+  tf.engine().startScope();
+  try {
+    await fn();
+  } finally {
+    tf.engine().endScope();
+  }
 }
 
 function l2(values: ArrayLike<number>): number {
@@ -46,11 +58,10 @@ for (const backend of BACKENDS) {
       assert.equal(model.training, false, "fromPretrained returns the model in eval mode");
     });
 
-    it("forward: last_hidden_state, logits and loss within their float32 bounds", (t) => {
-      const out = tf.tidy(() => {
-        const o = model.forward(batch);
-        return { hidden: maxAbsDiff(o.lastHiddenState, ref.forward.last_hidden_state), logits: maxAbsDiff(o.logits, ref.forward.logits), loss: Math.abs(o.loss!.dataSync()[0] - ref.forward.loss) };
-      });
+    it("forward: last_hidden_state, logits and loss within their float32 bounds", async (t) => {
+      const o = model.forward(batch);
+      const out = { hidden: await maxAbsDiff(o.lastHiddenState, ref.forward.last_hidden_state), logits: await maxAbsDiff(o.logits, ref.forward.logits), loss: Math.abs((await o.loss!.data())[0] - ref.forward.loss) };
+      tf.dispose([o.lastHiddenState, o.logits, o.loss!]);
       const bounds = distilBertForwardBounds(model.config, ref);
       t.diagnostic(
         `${backend}: max |Δ| last_hidden_state ${out.hidden.toExponential(2)} (bound ${bounds.hidden.toExponential(2)}), ` +
@@ -61,16 +72,16 @@ for (const backend of BACKENDS) {
       assert.ok(out.loss <= bounds.loss, `loss ${out.loss}`);
     });
 
-    it("backward: every parameter's gradient within ||g - g_ref|| <= 1e-3 ||g_ref|| + 1e-6 sqrt(n); [PAD] row exactly zero", (t) => {
+    it("backward: every parameter's gradient within ||g - g_ref|| <= 1e-3 ||g_ref|| + 1e-6 sqrt(n); [PAD] row exactly zero", async (t) => {
       const before = tf.memory().numTensors;
       const { value, grads } = tf.variableGrads(() => model.forward(batch).loss!, model.parameters());
-      assert.ok(Math.abs(value.dataSync()[0] - ref.forward.loss) <= distilBertForwardBounds(model.config, ref).loss);
+      assert.ok(Math.abs((await value.data())[0] - ref.forward.loss) <= distilBertForwardBounds(model.config, ref).loss);
       const names = model.namedParameters();
       assert.deepEqual(names.map(([n]) => n).sort(), Object.keys(ref.gradients.stats).sort(), "one gradient per reference tensor");
       let worst = 0;
       let worstName = "";
       for (const [name, v] of names) {
-        const g = grads[v.name].dataSync() as Float32Array;
+        const g = (await grads[v.name].data()) as Float32Array;
         const stats = ref.gradients.stats[name];
         const absBound = 1e-6 * Math.sqrt(g.length);
         const full = ref.gradients.full[name];
@@ -91,46 +102,48 @@ for (const backend of BACKENDS) {
       }
       t.diagnostic(`${backend}: worst gradient error ${(worst * 100).toFixed(3)}% of its tolerance (${worstName})`);
       const word = model.distilbert.embeddings.word_embeddings.weight;
-      const padRow = tf.tidy(() => grads[word.name].slice([0, 0], [1, model.config.dim]).dataSync());
+      const padSlice = grads[word.name].slice([0, 0], [1, model.config.dim]);
+      const padRow = await padSlice.data();
+      padSlice.dispose();
       assert.ok(padRow.every((x) => x === 0), "the [PAD] row of the word embeddings gets no gradient");
       tf.dispose([value, ...Object.values(grads)]);
       assert.equal(tf.memory().numTensors, before, "no tensor leaks from forward + backward");
     });
 
-    it("hidden states (embeddings + each layer) and attentions on request", () => {
-      tf.tidy(() => {
+    it("hidden states (embeddings + each layer) and attentions on request", async () => {
+      await scoped(async () => {
         const out = model.forward(batch, { outputHiddenStates: true, outputAttentions: true });
         assert.equal(out.hiddenStates!.length, model.config.n_layers + 1);
         const bounds = distilBertForwardBounds(model.config, ref);
-        assert.ok(maxAbsDiff(out.hiddenStates![model.config.n_layers], ref.forward.last_hidden_state) <= bounds.hidden);
+        assert.ok((await maxAbsDiff(out.hiddenStates![model.config.n_layers], ref.forward.last_hidden_state)) <= bounds.hidden);
         assert.equal(out.attentions!.length, model.config.n_layers);
         const att = out.attentions![0];
         assert.deepEqual(att.shape, [5, model.config.n_heads, 24, 24]);
-        const rowSums = tf.sum(att, -1).dataSync();
+        const rowSums = await tf.sum(att, -1).data();
         // 24 probabilities (each an expf and a division) summed: about 24 + 4 roundings on a total of 1.
         assert.ok(rowSums.every((s) => Math.abs(s - 1) <= float32Bound(24 + 4, 1)));
         // The first text has 8 tokens: keys 8.. are padding and get no attention.
-        const padKeys = att.slice([0, 0, 0, 8], [1, -1, -1, -1]).dataSync();
+        const padKeys = await att.slice([0, 0, 0, 8], [1, -1, -1, -1]).data();
         assert.ok(padKeys.every((x) => x === 0));
-        assert.ok(maxAbsDiff(tf.squeeze(out.lastHiddenState.slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state) <= bounds.hidden);
+        assert.ok((await maxAbsDiff(tf.squeeze(out.lastHiddenState.slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state)) <= bounds.hidden);
         const plain = model.forward(batch);
         assert.equal(plain.hiddenStates, undefined);
         assert.equal(plain.attentions, undefined);
       });
     });
 
-    it("dropout only in training mode; labels of -100 are left out of the loss", () => {
-      tf.tidy(() => {
-        const evalLogits = model.forward(batch).logits.dataSync();
+    it("dropout only in training mode; labels of -100 are left out of the loss", async () => {
+      await scoped(async () => {
+        const evalLogits = await model.forward(batch).logits.data();
         model.train();
-        const trainLogits = model.forward(batch).logits.dataSync();
+        const trainLogits = await model.forward(batch).logits.data();
         model.eval();
         assert.ok(evalLogits.some((x, i) => x !== trainLogits[i]), "dropout changes the logits in training mode");
-        assert.deepEqual(Array.from(model.forward(batch).logits.dataSync()), Array.from(evalLogits));
+        assert.deepEqual(Array.from(await model.forward(batch).logits.data()), Array.from(evalLogits));
         const two = { input_ids: batch.input_ids.slice(0, 2), attention_mask: batch.attention_mask.slice(0, 2) };
-        const both = model.forward({ ...two, labels: batch.labels.slice(0, 2) }).loss!.dataSync()[0];
-        const first = model.forward({ input_ids: [two.input_ids[0]], attention_mask: [two.attention_mask[0]], labels: [batch.labels[0]] }).loss!.dataSync()[0];
-        const ignored = model.forward({ ...two, labels: [batch.labels[0], -100] }).loss!.dataSync()[0];
+        const both = (await model.forward({ ...two, labels: batch.labels.slice(0, 2) }).loss!.data())[0];
+        const first = (await model.forward({ input_ids: [two.input_ids[0]], attention_mask: [two.attention_mask[0]], labels: [batch.labels[0]] }).loss!.data())[0];
+        const ignored = (await model.forward({ ...two, labels: [batch.labels[0], -100] }).loss!.data())[0];
         // The same row in batches of 1 and 2: kernels may sum in another order per batch shape.
         const lossBound = distilBertForwardBounds(model.config, ref).loss;
         assert.ok(Math.abs(ignored - first) <= lossBound && Math.abs(both - first) > lossBound, `${ignored} ${first} ${both}`);

@@ -10,7 +10,7 @@ import {
   TrainingArguments,
   initBackend,
 } from "../src/index.js";
-import { check, comprobar } from "../src/exercise/index.js";
+import { verdicts } from "../src/exercise/index.js";
 import * as path from "node:path";
 import { TINY_MODEL_DIR } from "./helpers/paths.js";
 
@@ -54,16 +54,16 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
 describe("empty prompts", () => {
   test("every checker fails, naming the variable to fill in, in the notebook's language", async () => {
     const es = await quietly(() => Promise.all([
-      comprobar.textosPropios(undefined, undefined, EMOTIONS),
-      comprobar.stanceClimate(undefined, undefined),
-      comprobar.textosClima(undefined, undefined),
-      comprobar.mejora(undefined, undefined, undefined),
+      verdicts.es.ownTexts(undefined, undefined, EMOTIONS),
+      verdicts.es.stanceClimate(undefined, undefined),
+      verdicts.es.climateTexts(undefined, undefined),
+      verdicts.es.improvement(undefined, undefined, undefined),
     ]));
     for (const v of es) assert.equal(v.ok, false);
     assert.match(es[0].messages[0], /^✘ `misTextos` todavía no tiene valor/);
     assert.match(es[1].messages.join("\n"), /^✘ `climaTokenizado` todavía no tiene valor: carga `loadDataset\("tweet_eval", "stance_climate"\)`.*\n✘ `trainerClima` todavía no tiene valor/);
     assert.match(es[3].messages[0], /`trainerMejorado` todavía no tiene valor/);
-    const en = await quietly(() => check.stanceClimate(undefined, undefined));
+    const en = await quietly(() => verdicts.en.stanceClimate(undefined, undefined));
     assert.match(en.messages[1], /^✘ `climateTrainer` has no value yet: create a `Trainer`/);
   });
 });
@@ -71,10 +71,10 @@ describe("empty prompts", () => {
 describe("wrong answers", () => {
   test("texts: not strings, too few, the example's own, predictions that are not classes", async () => {
     const v = await quietly(() => Promise.all([
-      check.ownTexts([1, 2], ["joy"], EMOTIONS),
-      check.climateTexts(["only one"], ["favor"]),
-      check.ownTexts(["I love this workshop, it is amazing!"], ["happy"], EMOTIONS),
-      check.ownTexts(["a", "b"], ["joy"], EMOTIONS),
+      verdicts.en.ownTexts([1, 2], ["joy"], EMOTIONS),
+      verdicts.en.climateTexts(["only one"], ["favor"]),
+      verdicts.en.ownTexts(["I love this workshop, it is amazing!"], ["happy"], EMOTIONS),
+      verdicts.en.ownTexts(["a", "b"], ["joy"], EMOTIONS),
     ]));
     assert.match(v[0].messages.join(), /must be a list \(array\) of non-empty texts/);
     assert.match(v[1].messages.join(), /needs at least 2 texts/);
@@ -84,11 +84,11 @@ describe("wrong answers", () => {
   });
 
   test("stance_climate: not a Trainer, the emotion data, 4 labels, not trained", async () => {
-    const v1 = await quietly(() => check.stanceClimate({ model: {} }, { get: () => undefined }));
+    const v1 = await quietly(() => verdicts.en.stanceClimate({ model: {} }, { get: () => undefined }));
     assert.match(v1.messages.join("\n"), /has no "train" split[\s\S]*is not a `Trainer`/);
     const data = stanceData();
     const untrained = await stanceTrainer(data, 4, false);
-    const v2 = await quietly(() => check.stanceClimate(untrained, stanceData(EMOTIONS.slice(0, 3).concat())));
+    const v2 = await quietly(() => verdicts.en.stanceClimate(untrained, stanceData(EMOTIONS.slice(0, 3).concat())));
     assert.match(v2.messages.join("\n"), /has the classes "anger", "joy", "optimism"[\s\S]*has 4 output classes[\s\S]*has not been trained \(global step 0\): run `await climateTrainer.train\(\)`/);
   });
 });
@@ -97,14 +97,14 @@ describe("right answers", () => {
   test("a trained 3-class trainer passes, with its test accuracy against the majority class", async () => {
     const data = stanceData();
     const trainer = await stanceTrainer(data, 3, true);
-    const v = await quietly(() => comprobar.stanceClimate(trainer, data));
+    const v = await quietly(() => verdicts.es.stanceClimate(trainer, data));
     assert.equal(v.ok, true, v.messages.join("\n"));
-    assert.match(v.messages.join("\n"), /El modelo tiene 3 clases de salida[\s\S]*Entrenado: 2 pasos[\s\S]*Exactitud en test: [\d.]+ % \(predecir siempre la clase más frecuente da 80\.0 %\)/);
+    assert.match(v.messages.join("\n"), /El modelo tiene 3 clases de salida[\s\S]*Entrenado: 2 pasos[\s\S]*Exactitud en test: \d+,\d % \(predecir siempre la clase más frecuente da 80,0 %\)/);
     const better = await stanceTrainer(data, 3, true, { learningRate: 1e-3 });
-    const m = await quietly(() => check.improvement(better, trainer, data));
+    const m = await quietly(() => verdicts.en.improvement(better, trainer, data));
     assert.equal(m.ok, true);
     assert.match(m.messages[0], /learningRate: 0\.00005 → 0\.001/);
-    const texts = await quietly(() => check.climateTexts(["Act now on climate", "It is all a hoax"], ["favor", "against"]));
+    const texts = await quietly(() => verdicts.en.climateTexts(["Act now on climate", "It is all a hoax"], ["favor", "against"]));
     assert.equal(texts.ok, true);
     assert.match(texts.messages.at(-1)!, /→ favor; "It is all a hoax" → against/);
   });

@@ -77,7 +77,7 @@ test("the fixture's 3 training steps, through TrainingArguments and Trainer", as
   assert.deepEqual([...params.keys()].sort(), Object.keys(ref.params_after).sort());
   for (const [name, stats] of Object.entries(ref.params_after)) {
     if (name.endsWith("attention.k_lin.bias")) continue; // rounding noise in the reference (see fixtures/README.md)
-    const values = params.get(name)!.dataSync();
+    const values = await params.get(name)!.data(); // awaited: webgpu has no synchronous read in Node
     let sq = 0;
     for (const v of values) sq += v * v;
     errors.paramsL2Rel = Math.max(errors.paramsL2Rel, Math.abs(Math.sqrt(sq) - stats.l2) / stats.l2);

@@ -1,4 +1,4 @@
-// `tweet-transformers predict --model ID_OR_DIR [--max-length N --padding max_length] [--hidden-states] TEXT...`
+// `tweet-transformers predict --model ID_OR_DIR [--max-length N --padding max_length --truncation] [--hidden-states] TEXT...`
 // prints one JSON line per text: {"logits": [...], "label": "...", "score": p[, "cls_hidden_state": [...]]}.
 import { parseCommandArgs } from "./args.js";
 import * as tf from "@tensorflow/tfjs";
@@ -8,7 +8,7 @@ import { AutoTokenizer } from "../tokenizers/index.js";
 import type { PaddingStrategy } from "../tokenizers/index.js";
 
 const USAGE =
-  "usage: tweet-transformers predict --model ID_OR_DIR [--max-length N] [--padding max_length|longest|do_not_pad] [--batch-size N] [--hidden-states] TEXT...";
+  "usage: tweet-transformers predict --model ID_OR_DIR [--max-length N] [--padding max_length|longest|do_not_pad] [--truncation] [--batch-size N] [--hidden-states] TEXT...";
 
 export interface Prediction {
   logits: number[];
@@ -25,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
       model: { type: "string" },
       "max-length": { type: "string" },
       padding: { type: "string" },
+      truncation: { type: "boolean" },
       "batch-size": { type: "string", default: "32" },
       "hidden-states": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -39,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
   const maxLength = values["max-length"] === undefined ? undefined : positiveInt(values["max-length"], "--max-length");
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
   const padding = parsePadding(values.padding);
+  // --truncation alone cuts texts to the tokenizer's model_max_length; --max-length implies it.
+  const truncation = values.truncation ?? maxLength !== undefined;
 
   await initBackend();
   const tokenizer = await AutoTokenizer.fromPretrained(values.model);
@@ -48,13 +51,17 @@ export async function run(args: string[]): Promise<number> {
 
   for (let start = 0; start < positionals.length; start += batchSize) {
     const texts = positionals.slice(start, start + batchSize);
-    const encoded = tokenizer(texts, { maxLength, padding, truncation: maxLength !== undefined, returnTensors: "tf" });
-    const [logits, cls] = tf.tidy(() => {
+    // token_type_ids too, when the tokenizer gives them: the model reads them if it has token types.
+    const encoded = tokenizer(texts, { maxLength, padding, truncation, returnTensors: "tf" });
+    const [logitsT, clsT] = tf.tidy(() => {
       const out = model.forward(encoded, { outputHiddenStates: values["hidden-states"] });
       const last = out.hiddenStates?.[out.hiddenStates.length - 1];
-      return [out.logits.arraySync() as number[][], last ? (tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]).arraySync() as number[][]) : undefined];
+      return [out.logits, last ? tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]) : undefined];
     });
-    tf.dispose([encoded.input_ids, encoded.attention_mask]);
+    // Awaited: a GPU backend (webgpu) has no synchronous read in Node.
+    const logits = (await logitsT.array()) as number[][];
+    const cls = clsT ? ((await clsT.array()) as number[][]) : undefined;
+    tf.dispose([...Object.values(encoded).filter((v): v is tf.Tensor => v instanceof tf.Tensor), logitsT, ...(clsT ? [clsT] : [])]);
     texts.forEach((_, i) => {
       const prediction: Prediction = { logits: logits[i], ...top(logits[i], id2label) };
       if (cls) prediction.cls_hidden_state = cls[i];

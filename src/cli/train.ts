@@ -15,7 +15,7 @@ const USAGE =
   "usage: tweet-transformers train --model ID_OR_DIR --dataset NAME --config CONFIG [--epochs 5] [--batch-size 16] [--eval-batch-size N] " +
   "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N] [--ignore-mismatched-sizes]";
 
-const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"];
+const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "vocab.json", "merges.txt", "special_tokens_map.json"];
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs({
@@ -87,6 +87,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const trainer = new Trainer({ model, args: trainingArgs, trainDataset, evalDataset, computeMetrics: accuracyMetrics, tokenizer });
   const result = await trainer.train();
+  if (result.interrupted) return 130; // Ctrl+C: train() said where it stopped; no final model is saved
   const metrics: Record<string, number | string> = { ...result.metrics };
   if (tokenized.has("test")) Object.assign(metrics, await trainer.evaluate(tokenized.get("test"), { metricKeyPrefix: "test" }));
   await trainer.saveModel(outputDir);

@@ -2,6 +2,7 @@
 // the way transformers switches to its notebook views in Jupyter, and the backend line is plain
 // output rather than a red stderr box.
 import { setBackendAnnouncer } from "../backend.js";
+import { useShortErrors } from "../errors.js";
 import { setDownloadProgressFactory } from "../hub/progress.js";
 import { setDefaultProgressCallback } from "../trainer/progress.js";
 import { notebookDownloadProgress } from "./download-progress.js";
@@ -14,5 +15,6 @@ export function useNotebookProgress(): boolean {
   setDownloadProgressFactory(notebookDownloadProgress);
   setDefaultProgressCallback(() => new NotebookProgressCallback());
   setBackendAnnouncer((line) => console.log(line));
+  useShortErrors();
   return true;
 }

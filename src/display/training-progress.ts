@@ -116,8 +116,8 @@ export class NotebookProgressCallback implements TrainerCallback {
     showFigure(learningCurvesFigure(state.logHistory), { displayId: this.curvesId, update });
   }
 
-  onTrainEnd(args: TrainingArguments, state: TrainerState): void {
-    this.evaluating = "";
+  onTrainEnd(args: TrainingArguments, state: TrainerState, _control?: TrainerControl, extra?: CallbackExtra): void {
+    this.evaluating = extra?.stopped ?? "";
     this.render(args, state);
     this.tableId = undefined;
     this.curvesId = undefined;

@@ -1,6 +1,7 @@
 // The exercise's checkers: each looks at what the student's cells produced, says what is right and
-// what to fix, shows that and returns the verdict. They never throw, so a notebook whose prompts are
-// still empty runs top to bottom.
+// what to fix, and shows that (returning nothing, so the cell prints nothing more). They never throw,
+// so a notebook whose prompts are still empty runs top to bottom. `verdicts` returns the same
+// verdicts without showing them.
 import { accuracy, argmax } from "../metrics/index.js";
 import { MESSAGES, type Language, type Messages } from "./messages.js";
 import { Verdict } from "./verdict.js";
@@ -76,7 +77,7 @@ async function checking(title: string, body: (v: Verdict) => void | Promise<void
   } catch (e) {
     verdict.add("error", errorText(e));
   }
-  return verdict.show();
+  return verdict;
 }
 
 function checkTexts(v: Verdict, m: Messages, name: string, what: string, texts: unknown, min: number): texts is string[] {
@@ -196,15 +197,29 @@ function makeChecks(language: Language) {
   };
 }
 
-/** The checkers of the English notebooks. */
-export const check = makeChecks("en");
+/** Each checker's verdict, in each notebook's language, without showing it. */
+export const verdicts = { en: makeChecks("en"), es: makeChecks("es") };
 
-const es = makeChecks("es");
+type Checks = ReturnType<typeof makeChecks>;
+type Shown<F> = F extends (...args: infer A) => Promise<Verdict> ? (...args: A) => Promise<void> : never;
+
+function shown<K extends keyof Checks>(checks: Checks, name: K): Shown<Checks[K]> {
+  const verdictOf = checks[name] as (...args: unknown[]) => Promise<Verdict>;
+  return (async (...args: unknown[]) => void (await verdictOf(...args)).show()) as Shown<Checks[K]>;
+}
+
+/** The checkers of the English notebooks. */
+export const check = {
+  ownTexts: shown(verdicts.en, "ownTexts"),
+  stanceClimate: shown(verdicts.en, "stanceClimate"),
+  climateTexts: shown(verdicts.en, "climateTexts"),
+  improvement: shown(verdicts.en, "improvement"),
+};
 
 /** Los comprobadores de los cuadernos en español. */
 export const comprobar = {
-  textosPropios: es.ownTexts,
-  stanceClimate: es.stanceClimate,
-  textosClima: es.climateTexts,
-  mejora: es.improvement,
+  textosPropios: shown(verdicts.es, "ownTexts"),
+  stanceClimate: shown(verdicts.es, "stanceClimate"),
+  textosClima: shown(verdicts.es, "climateTexts"),
+  mejora: shown(verdicts.es, "improvement"),
 };

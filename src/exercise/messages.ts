@@ -1,8 +1,12 @@
 // The checkers' words, in Spanish (the workshop's language) and English, naming the notebooks' variables.
 
-export type Language = "es" | "en";
+export type { Language } from "../errors.js";
+import type { Language } from "../errors.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+/** Spanish writes decimals with a comma. */
+const comma = (text: string) => text.replace(".", ",");
+const pctEs = (x: number) => comma(pct(x));
 const list = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(", ");
 
 const es = {
@@ -40,12 +44,12 @@ const es = {
   numLabelsOk: "El modelo tiene 3 clases de salida.",
   trainedOnOther: (names: readonly string[]) => `El Trainer se entrena con datos de clases ${list(names)}: pásale \`climaTokenizado.get("train")\` como \`trainDataset\`.`,
   notTrained: (v: string) => `\`${v}\` no se ha entrenado (paso global 0): ejecuta \`await ${v}.train()\`.`,
-  trainedOk: (steps: number, epochs: number) => `Entrenado: ${steps} pasos (${epochs} épocas).`,
-  accuracy: (acc: number, base: number) => `Exactitud en test: ${pct(acc)} (predecir siempre la clase más frecuente da ${pct(base)}).`,
+  trainedOk: (steps: number, epochs: number) => `Entrenado: ${steps} pasos (${comma(String(epochs))} épocas).`,
+  accuracy: (acc: number, base: number) => `Exactitud en test: ${pctEs(acc)} (predecir siempre la clase más frecuente da ${pctEs(base)}).`,
   belowBaseline: "No supera a la clase más frecuente: entrena más épocas (RAPIDO = false) o prueba otra tasa de aprendizaje.",
   evalFailed: (err: string) => `No se pudo evaluar en test: ${err}`,
-  improved: (before: number, after: number) => `Exactitud en test: ${pct(after)} frente a ${pct(before)} del modelo anterior: ¡mejora!`,
-  notImproved: (before: number, after: number) => `Exactitud en test: ${pct(after)} frente a ${pct(before)}: no mejora todavía; prueba otro lote, otra tasa de aprendizaje, más épocas u otro modelo del hub.`,
+  improved: (before: number, after: number) => `Exactitud en test: ${pctEs(after)} frente a ${pctEs(before)} del modelo anterior: ¡mejora!`,
+  notImproved: (before: number, after: number) => `Exactitud en test: ${pctEs(after)} frente a ${pctEs(before)}: no mejora todavía; prueba otro lote, otra tasa de aprendizaje, más épocas u otro modelo del hub.`,
   changes: (what: string) => `Cambios respecto al primer Trainer: ${what}.`,
   noChanges: "Usa los mismos ajustes y el mismo modelo que el primero: cambia el lote, la tasa de aprendizaje o el modelo.",
   noBaseline: "Primero completa el ejercicio de stance_climate (`trainerClima`) para comparar.",

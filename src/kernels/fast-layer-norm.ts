@@ -1,14 +1,17 @@
-// LayerNorm over the last axis as one native kernel forward and one backward (the native backend
-// only), instead of tfjs's nine ops forward and about twenty backward.
+// LayerNorm over the last axis as one kernel forward and one backward (native backend: C; webgpu:
+// WGSL, in webgpu-fused.ts), instead of tfjs's nine ops forward and about twenty backward.
 import * as tf from "@tensorflow/tfjs";
 import { alloc, f32, NATIVE_BACKEND, registerNativeKernel } from "../accel/native-backend.js";
 import { loadNative } from "../accel/native.js";
+import { WEBGPU_BACKEND } from "../accel/webgpu.js";
+import { registerWebGpuKernel } from "./webgpu-fused.js";
 
 const LAYER_NORM = "TTLayerNorm";
 const LAYER_NORM_GRAD = "TTLayerNormGrad";
 let registered = false;
+let gradRegistered = false;
 
-function register(): void {
+function registerNative(): void {
   if (registered) return;
   registered = true;
   const addon = loadNative().addon!;
@@ -31,6 +34,11 @@ function register(): void {
       backend.makeTensorInfo([cols], "float32", dbeta),
     ];
   });
+}
+
+function registerGrad(): void {
+  if (gradRegistered) return;
+  gradRegistered = true;
   tf.registerGradient({
     kernelName: LAYER_NORM,
     inputsToSave: ["x", "gamma"],
@@ -44,15 +52,18 @@ function register(): void {
 }
 
 /**
- * torch.nn.functional.layer_norm over the last axis (biased variance), as one native kernel with
- * its gradient; null when the native backend is not the one in use (the caller then composes it
- * from tfjs ops).
+ * torch.nn.functional.layer_norm over the last axis (biased variance), as one kernel with its
+ * gradient; null when neither the native nor the webgpu backend is the one in use (the caller then
+ * composes it from tfjs ops).
  */
 export function fastLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor | null {
-  if (tf.getBackend() !== NATIVE_BACKEND || !loadNative().addon) return null;
+  const backend = tf.getBackend();
+  if (!(backend === NATIVE_BACKEND && loadNative().addon) && backend !== WEBGPU_BACKEND) return null;
   if ([x, gamma, beta].some((t) => t.dtype !== "float32") || x.rank < 1) return null;
   const cols = x.shape[x.rank - 1];
   if (gamma.size !== cols || beta.size !== cols || gamma.rank !== 1 || beta.rank !== 1 || x.size === 0) return null;
-  register();
+  if (backend === NATIVE_BACKEND) registerNative();
+  else [LAYER_NORM, LAYER_NORM_GRAD].forEach(registerWebGpuKernel);
+  registerGrad();
   return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, { eps }) as tf.Tensor;
 }

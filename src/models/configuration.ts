@@ -22,6 +22,52 @@ export abstract class PretrainedConfig {
   /** Every other key, known or not, is an own property and is written back by `toJSON`. */
   [key: string]: unknown;
 
+  /**
+   * Fill a new config: `defaults`, then `options` (config.json keys; `num_labels` or `numLabels`
+   * and the label maps set the labels). `modelType` is the class's own: another one is an error.
+   */
+  protected assign(options: LabelOptions & Record<string, unknown>, defaults: object, modelType: string): void {
+    const { id2label, label2id, num_labels, numLabels, model_type, ...rest } = options;
+    const name = this.constructor.name;
+    if (numLabels !== undefined && num_labels !== undefined && numLabels !== num_labels) {
+      throw new Error(`${name} got numLabels ${String(numLabels)} and num_labels ${num_labels}; pass one.`);
+    }
+    if (model_type !== undefined && model_type !== modelType) {
+      throw new Error(`${name} got model_type "${String(model_type)}"; use the config class of that model type (AutoConfig picks it).`);
+    }
+    Object.assign(this, defaults, rest);
+    this.setLabels({ id2label, label2id, num_labels: num_labels ?? (numLabels as number | undefined) });
+  }
+
+  /** Throws unless each of `keys` is a positive integer. */
+  protected checkPositiveIntegers(keys: readonly string[]): void {
+    for (const key of keys) {
+      const v = this[key];
+      if (!(typeof v === "number" && Number.isInteger(v) && v > 0)) throw new Error(`${this.constructor.name}: ${key} must be a positive integer, got ${JSON.stringify(v)}.`);
+    }
+  }
+
+  /** Throws unless each of `keys` is a probability in [0, 1) (or null, where `nullable`). */
+  protected checkProbabilities(keys: readonly string[], nullable: readonly string[] = []): void {
+    for (const key of keys) {
+      const v = this[key];
+      if (v === null && nullable.includes(key)) continue;
+      if (!(typeof v === "number" && v >= 0 && v < 1)) throw new Error(`${this.constructor.name}: ${key} must be a probability in [0, 1), got ${JSON.stringify(v)}.`);
+    }
+  }
+
+  /** Throws unless initializer_range is a non-negative number and pad_token_id a token id. */
+  protected checkInitAndPadding(vocabSize: number): void {
+    const name = this.constructor.name;
+    if (!(typeof this.initializer_range === "number" && this.initializer_range >= 0)) {
+      throw new Error(`${name}: initializer_range must be a non-negative number, got ${JSON.stringify(this.initializer_range)}.`);
+    }
+    const pad = this.pad_token_id;
+    if (!(Number.isInteger(pad) && (pad as number) >= 0 && (pad as number) < vocabSize)) {
+      throw new Error(`${name}: pad_token_id must be a token id below vocab_size (${vocabSize}), got ${JSON.stringify(pad)}.`);
+    }
+  }
+
   /** Set the label maps from `id2label`, else `label2id`, else `num_labels` (default 2: LABEL_0, LABEL_1). */
   protected setLabels(options: LabelOptions): void {
     const { id2label, label2id, num_labels } = options;

@@ -198,10 +198,12 @@ function mapNames(checkpoint: Iterable<string>, expected: Set<string>, prefix: s
   const unexpected: string[] = [];
   const p = `${prefix}.`;
   for (const name of checkpoint) {
-    const candidates = [name, `${p}${name}`];
-    if (prefix && name.startsWith(p)) candidates.push(name.slice(p.length));
+    // Old checkpoints (the original bert-base-uncased) name LayerNorm parameters gamma/beta; transformers renames them.
+    const renamed = name.replace(/\.gamma$/, ".weight").replace(/\.beta$/, ".bias");
+    const candidates = [renamed, `${p}${renamed}`];
+    if (prefix && renamed.startsWith(p)) candidates.push(renamed.slice(p.length));
     const target = candidates.find((c) => expected.has(c) && !mapped.has(c));
-    if (target === undefined) unexpected.push(name);
+    if (target === undefined) unexpected.push(renamed);
     else mapped.set(target, name);
   }
   return { mapped, unexpected };
@@ -274,8 +276,8 @@ export async function loadPretrained<M extends PreTrainedModel, C extends Pretra
     if (unexpected.length > 0) {
       console.warn(
         `Some weights of the model checkpoint at ${idOrDir} were not used when initializing ${cls}: ${pyList(unexpected)}\n` +
-          `- This IS expected if you are initializing ${cls} from the checkpoint of a model trained on another task or with another architecture (e.g. initializing a DistilBertForSequenceClassification model from a DistilBertForMaskedLM model).\n` +
-          `- This IS NOT expected if you are initializing ${cls} from the checkpoint of a model that you expect to be exactly identical (initializing a DistilBertForSequenceClassification model from a DistilBertForSequenceClassification model).`,
+          `- This IS expected if you are initializing ${cls} from the checkpoint of a model trained on another task or with another architecture (e.g. initializing a BertForSequenceClassification model from a BertForPreTraining model).\n` +
+          `- This IS NOT expected if you are initializing ${cls} from the checkpoint of a model that you expect to be exactly identical (initializing a BertForSequenceClassification model from a BertForSequenceClassification model).`,
       );
     }
     if (missing.length > 0) {

@@ -2,7 +2,9 @@
 // initialisation (applied to the whole model, or only to weights a checkpoint did not provide),
 // and savePretrained.
 import * as path from "node:path";
+import { inspect } from "node:util";
 import { Generator, Module, getDefaultGenerator } from "../nn/index.js";
+import { readableSync } from "../accel/webgpu.js";
 import { writeSafetensors } from "../safetensors.js";
 import { PretrainedConfig, writeFileAtomic } from "./configuration.js";
 
@@ -19,6 +21,18 @@ export interface ModelInitOptions {
 export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedConfig> extends Module {
   constructor(readonly config: C) {
     super();
+  }
+
+  /** A notebook cell's value: one line (name, size, classes) rather than every layer and tensor. */
+  [inspect.custom](): string {
+    const c = this.config as unknown as { _name_or_path?: string; id2label?: Record<string, string> };
+    const parts = [
+      c._name_or_path ? JSON.stringify(c._name_or_path) : undefined,
+      `${this.numParameters().toLocaleString("en-US")} parameters`,
+      c.id2label ? `numLabels: ${Object.keys(c.id2label).length}` : undefined,
+      this.training ? "training mode" : "eval mode",
+    ];
+    return `${this.constructor.name}(${parts.filter(Boolean).join(", ")})`;
   }
 
   /** Initialise one module's own parameters as the Python library does (its `_init_weights`). */
@@ -59,6 +73,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       torch_dtype: "float32",
     };
     const sorted = Object.fromEntries(Object.keys(json).sort().map((k) => [k, json[k]]));
+    await readableSync(this.parameters());
     await writeSafetensors(path.join(dir, "model.safetensors"), this.stateDict());
     await writeFileAtomic(path.join(dir, "config.json"), `${JSON.stringify(sorted, null, 2)}\n`);
   }

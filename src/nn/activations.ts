@@ -15,7 +15,18 @@ export function relu(x: tf.Tensor): tf.Tensor {
   return tf.relu(x);
 }
 
-/** The activation named `name` in a config (`"gelu"`, `"relu"`). */
+/**
+ * The tanh approximation of GELU, `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`: transformers'
+ * `gelu_new` (ALBERT's default), the same function as PyTorch's `gelu(approximate="tanh")`.
+ */
+export function geluNew(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+  });
+}
+
+/** The activation named `name` in a config (`"gelu"`, `"gelu_new"`, `"relu"`, `"tanh"`). */
 export function getActivation(name: string): (x: tf.Tensor) => tf.Tensor {
   const fn = ACTIVATIONS[name];
   if (fn === undefined) {
@@ -24,4 +35,4 @@ export function getActivation(name: string): (x: tf.Tensor) => tf.Tensor {
   return fn;
 }
 
-const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = { gelu, relu };
+const ACTIVATIONS: Record<string, (x: tf.Tensor) => tf.Tensor> = { gelu, gelu_new: geluNew, gelu_pytorch_tanh: geluNew, relu, tanh: tf.tanh };

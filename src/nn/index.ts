@@ -4,6 +4,6 @@ export { Linear } from "./linear.js";
 export { Embedding } from "./embedding.js";
 export { LayerNorm } from "./layer-norm.js";
 export { Dropout } from "./dropout.js";
-export { gelu, relu, getActivation } from "./activations.js";
+export { gelu, geluNew, relu, getActivation } from "./activations.js";
 export { fillNormal, fillUniform, fillConstant, fillValues, type LayerInitOptions } from "./init.js";
 export { Generator, manualSeed, getDefaultGenerator } from "./random.js";

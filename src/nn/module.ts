@@ -45,6 +45,20 @@ export abstract class Module {
     return module;
   }
 
+  /**
+   * Attach a submodule under a dotted path (e.g. "attention.self.query"), creating the empty
+   * modules between, so that a shared layer takes the parameter names of each checkpoint.
+   */
+  protected registerModuleAt<M extends Module>(dottedPath: string, module: M): M {
+    const parts = dottedPath.split(".");
+    let parent: Module = this;
+    for (const part of parts.slice(0, -1)) {
+      const existing = parent.children.get(part);
+      parent = existing ?? parent.registerModule(part, new Container());
+    }
+    return parent.registerModule(parts[parts.length - 1], module);
+  }
+
   /** Set training mode (dropout on) on this module and every submodule. */
   train(mode = true): this {
     for (const [, m] of this.namedModules()) m.training = mode;
@@ -143,3 +157,6 @@ function join(prefix: string, name: string): string {
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** A module that only groups submodules under a name (the `attention` of `attention.self.query`). */
+class Container extends Module {}

@@ -34,6 +34,8 @@ export interface Optimizer {
   step(grads: Map<string, tf.Tensor>, lr: number): void;
   /** Moment tensors under `{name}.exp_avg` / `{name}.exp_avg_sq`, plus hyper-parameters as strings. */
   stateDict(): { tensors: Record<string, OptimizerTensor>; metadata: Record<string, string> };
+  /** The tensors stateDict reads (to fetch them from a GPU first). */
+  tensors(): tf.Tensor[];
   loadStateDict(state: { tensors: Map<string, { shape: readonly number[]; data: ArrayLike<number> }>; metadata: Record<string, string> }): void;
   dispose(): void;
 }
@@ -101,6 +103,10 @@ export class AdamW implements Optimizer {
       });
     }
     this.stepCount = t;
+  }
+
+  tensors(): tf.Tensor[] {
+    return this.states.flatMap((s) => [s.expAvg, s.expAvgSq]);
   }
 
   stateDict(): { tensors: Record<string, OptimizerTensor>; metadata: Record<string, string> } {

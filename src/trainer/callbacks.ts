@@ -25,6 +25,8 @@ export interface CallbackExtra {
   predictionSteps?: number;
   /** onSave: the checkpoint folder just written. */
   checkpoint?: string;
+  /** onTrainEnd after an interrupt or an error: what stopped training, in one line. */
+  stopped?: string;
 }
 
 type Hook = (args: TrainingArguments, state: TrainerState, control: TrainerControl, extra: CallbackExtra) => void | TrainerControl | Promise<void | TrainerControl>;

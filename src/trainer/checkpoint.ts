@@ -2,6 +2,7 @@
 // run killed mid-save never leaves a half-written checkpoint behind.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { readableSync } from "../accel/webgpu.js";
 import { readSafetensors, writeSafetensors } from "../safetensors.js";
 import type { Optimizer } from "./adamw.js";
 import type { LrScheduler } from "./schedules.js";
@@ -46,6 +47,7 @@ export async function saveCheckpoint(outputDir: string, step: number, content: C
   const tok = content.tokenizer as Partial<SavesPretrained> | undefined;
   if (tok && typeof tok.savePretrained === "function") await tok.savePretrained(tmp);
   if (content.optimizer) {
+    await readableSync(content.optimizer.tensors());
     const { tensors, metadata } = content.optimizer.stateDict();
     await writeSafetensors(path.join(tmp, OPTIMIZER_NAME), tensors, metadata);
   }

@@ -1,6 +1,7 @@
 // A dataset as the Trainer reads it: checked once (not empty, tokenized, labels in range), its
 // model columns pulled out once, then rows picked by index for each batch.
 import * as tf from "@tensorflow/tfjs";
+import { say } from "../errors.js";
 import type { Row } from "./data-collator.js";
 
 /** What the Trainer needs of a dataset (the library's Dataset has it). */
@@ -10,8 +11,9 @@ export interface TrainerDataset {
   column(name: string): ArrayLike<unknown>;
 }
 
-/** Columns DistilBERT's forward takes, plus the label columns the collators rename to `labels`. */
-export const MODEL_INPUT_COLUMNS = ["input_ids", "attention_mask", "labels", "label", "label_ids"];
+/** The columns a model takes when it does not say (`inputNames`): DistilBERT's. */
+export const DEFAULT_INPUT_NAMES = ["input_ids", "attention_mask"];
+/** The label columns, kept beside the model's inputs; the collators rename them to `labels`. */
 const LABEL_COLUMNS = ["labels", "label", "label_ids"];
 
 export class DatasetView {
@@ -23,9 +25,10 @@ export class DatasetView {
 
   /**
    * `role` names the dataset in errors ("trainDataset", "evalDataset", ...); `numLabels` checks the
-   * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression).
+   * labels (class ids 0..numLabels-1, or -100 to ignore a row; a single label means regression);
+   * `inputNames` are the columns the model's forward reads (default DEFAULT_INPUT_NAMES).
    */
-  constructor(dataset: TrainerDataset, readonly role: string, options: { removeUnusedColumns: boolean; numLabels?: number }) {
+  constructor(dataset: TrainerDataset, readonly role: string, options: { removeUnusedColumns: boolean; numLabels?: number; inputNames?: readonly string[] }) {
     if (dataset === null || typeof dataset !== "object" || typeof dataset.column !== "function" || !Array.isArray(dataset.columnNames)) {
       throw new Error(`${role} must be a Dataset (e.g. tokenized.get("train")), got ${dataset === null ? "null" : typeof dataset}.`);
     }
@@ -41,7 +44,9 @@ export class DatasetView {
           `dataset.map((b) => tokenizer(b.text, { maxLength: 60, padding: "max_length", truncation: true }), { batched: true }).`,
       );
     }
-    const keep = options.removeUnusedColumns ? names.filter((n) => MODEL_INPUT_COLUMNS.includes(n)) : names;
+    // As transformers keeps the columns the model's forward takes (e.g. token_type_ids for BERT, not for DistilBERT).
+    const signature = [...(options.inputNames ?? DEFAULT_INPUT_NAMES), ...LABEL_COLUMNS];
+    const keep = options.removeUnusedColumns ? names.filter((n) => signature.includes(n)) : names;
     for (const name of keep) {
       const col = dataset.column(name);
       // A dataset formatted "tf" hands out tensors; rows are picked from plain values.
@@ -100,9 +105,16 @@ export class DatasetView {
       const l = col[i];
       if (l === -100) continue;
       if (typeof l !== "number" || !Number.isInteger(l) || l < 0 || l >= numLabels) {
+        const label = `"${this.labelColumn}"`;
         throw new Error(
-          `${role}: the "${this.labelColumn}" of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
-            `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
+          say({
+            en:
+              `${role}: the ${label} of row ${i} is ${JSON.stringify(l)}, outside the model's labels 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+              `Load the model with numLabels equal to the dataset's number of classes (its ClassLabel names), or fix the labels.`,
+            es:
+              `${role}: la etiqueta (columna ${label}) de la fila ${i} es ${JSON.stringify(l)}, fuera de las clases del modelo 0..${numLabels - 1} (num_labels=${numLabels}). ` +
+              `Carga el modelo con numLabels igual al número de clases de los datos (los nombres de su ClassLabel), o corrige las etiquetas.`,
+          }),
         );
       }
     }

@@ -10,6 +10,7 @@ export {
   type TrainOptions,
   type PredictionOutput,
 } from "./trainer.js";
+export { Interrupted } from "./interrupt.js";
 export { TrainerState, TrainerControl, type LogEntry } from "./state.js";
 export { CallbackHandler, type TrainerCallback, type CallbackExtra, type CallbackEvent } from "./callbacks.js";
 export { DefaultFlowCallback } from "./default-flow.js";

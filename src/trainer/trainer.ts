@@ -3,9 +3,11 @@
 // resuming from a checkpoint, and the best model reloaded at the end.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { inspect } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { manualSeed } from "../nn/random.js";
 import { checkOptions, optionNames } from "../options.js";
+import { say } from "../errors.js";
 import { readSafetensors } from "../safetensors.js";
 import { AdamW, type Optimizer } from "./adamw.js";
 import { CallbackHandler, type CallbackEvent, type CallbackExtra, type TrainerCallback } from "./callbacks.js";
@@ -23,19 +25,22 @@ import { DataCollatorWithPadding, collate, defaultDataCollator, disposeBatch, ty
 import { DatasetView, type TrainerDataset } from "./dataset-view.js";
 import { DefaultFlowCallback } from "./default-flow.js";
 import { checkOutputDir, explainWriteError } from "./output-dir.js";
+import { Interrupted, stoppable, yieldToSignals, type StopFlag } from "./interrupt.js";
 import { PrinterCallback, getDefaultProgressCallback } from "./progress.js";
 import { lengthGroupedOrder, shuffledOrder, toBatches } from "./sampler.js";
 import { LrScheduler } from "./schedules.js";
 import { TrainerControl, TrainerState, type LogEntry } from "./state.js";
 import { TrainingArguments } from "./training-args.js";
 
-/** What the Trainer needs of a model (DistilBertForSequenceClassification has it). */
+/** What the Trainer needs of a model (every `...ForSequenceClassification` has it). */
 export interface TrainableModel {
   config: object;
   training: boolean;
   train(mode?: boolean): unknown;
   eval(): unknown;
   namedParameters(): Array<[string, tf.Variable]>;
+  /** The batch columns forward reads (e.g. token_type_ids for BERT); the Trainer drops the others when removeUnusedColumns. */
+  readonly inputNames?: readonly string[];
   /** Synchronous, usable inside tf.variableGrads; `loss` is the batch mean when `labels` are given. */
   forward(inputs: any, options?: any): { logits: tf.Tensor; loss?: tf.Scalar };
   savePretrained(dir: string): Promise<void>;
@@ -73,6 +78,8 @@ export interface TrainOutput {
   globalStep: number;
   /** Mean training loss over the optimizer steps of this call. */
   trainingLoss: number;
+  /** True when an interrupt (Ctrl+C, Jupyter's ■) stopped training before its end. */
+  interrupted?: boolean;
   /** `train_runtime`, `train_samples_per_second`, `train_steps_per_second`, `train_loss`, `epoch`. */
   metrics: Record<string, number>;
 }
@@ -108,6 +115,20 @@ function speedMetrics(prefix: string, startMs: number, numSamples: number, numSt
 function absoluteSteps(steps: number | null, maxSteps: number, fallback: number): number {
   if (steps === null || steps === 0) return fallback;
   return steps < 1 ? Math.ceil(maxSteps * steps) : steps;
+}
+
+/** The run (train, evaluate or predict) each model is in, across trainers. */
+const modelRuns = new WeakMap<object, string>();
+
+function alreadyRunning(running: string, called: string): string {
+  return say({
+    en:
+      `${called}() cannot start: ${running}() is still running on this model (started without \`await\`, or still busy in another cell). ` +
+      `Wait for it (\`await trainer.${running}()\`), or stop it with ■ (interrupt the kernel) first.`,
+    es:
+      `${called}() no puede empezar: ${running}() sigue ejecutándose con este modelo (se lanzó sin \`await\`, o sigue en otra celda). ` +
+      `Espera a que termine (\`await trainer.${running}()\`), o páralo antes con ■ (interrumpir el kernel).`,
+  });
 }
 
 function modelNumLabels(model: TrainableModel): number | undefined {
@@ -157,6 +178,9 @@ export class Trainer {
   private globalStepLastLogged = 0;
   private lastGradNorm: number | undefined;
   private lastLearningRate: number | undefined;
+  /** The train(), evaluate() or predict() running now, and the flag that stops it. */
+  private running: { what: string; flag: StopFlag } | undefined;
+  private evaluatingInTrain = false;
 
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== "object" || !options.model) {
@@ -184,6 +208,18 @@ export class Trainer {
     }
     const progress = this.args.disableTqdm ? new PrinterCallback() : getDefaultProgressCallback()(this.args);
     this.callbackHandler = new CallbackHandler([new DefaultFlowCallback(), ...(progress ? [progress] : []), ...(options.callbacks ?? [])]);
+  }
+
+  /** A notebook cell's value: the model, the main arguments, the data and the progress, in one line. */
+  [inspect.custom](): string {
+    const a = this.args;
+    const rows = (d: TrainerDataset | undefined) => (d && typeof (d as { numRows?: unknown }).numRows === "number" ? `${(d as { numRows: number }).numRows} rows` : d ? "given" : "none");
+    const model = (this.model as { constructor: { name: string } }).constructor.name;
+    return (
+      `Trainer(model: ${model}, outputDir: ${JSON.stringify(a.outputDir)}, numTrainEpochs: ${a.numTrainEpochs}, ` +
+      `perDeviceTrainBatchSize: ${a.perDeviceTrainBatchSize}, learningRate: ${a.learningRate}, trainDataset: ${rows(this.trainDataset)}, ` +
+      `evalDataset: ${rows(this.evalDataset)}, globalStep: ${this.state.globalStep}${this.running ? `, running: ${this.running.what}()` : ""})`
+    );
   }
 
   addCallback(callback: TrainerCallback | (new () => TrainerCallback)): void {
@@ -215,7 +251,7 @@ export class Trainer {
 
   private view(dataset: TrainerDataset | undefined, role: string): DatasetView {
     if (!dataset) throw new Error(`Trainer: no ${role}; pass it to new Trainer({ ..., ${role} }) or as an argument.`);
-    return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model) });
+    return new DatasetView(dataset, role, { removeUnusedColumns: this.args.removeUnusedColumns, numLabels: modelNumLabels(this.model), inputNames: this.model.inputNames });
   }
 
   /** Evaluation scores need labels: without them computeMetrics (and eval_loss) would be skipped silently. */
@@ -228,8 +264,33 @@ export class Trainer {
     );
   }
 
-  /** Fine-tune the model. Returns the step count, the mean training loss and speed metrics. */
-  async train(options: TrainOptions = {}): Promise<TrainOutput> {
+  /** Runs `body` as this trainer's and this model's only run, stoppable by SIGINT; refuses a second one. */
+  private async exclusive<T>(what: string, body: (flag: StopFlag) => Promise<T>): Promise<T> {
+    const busy = this.running?.what ?? modelRuns.get(this.model);
+    if (busy) throw new Error(alreadyRunning(busy, what));
+    this.running = { what, flag: { requested: false } };
+    modelRuns.set(this.model, what);
+    try {
+      return await stoppable((flag) => {
+        this.running!.flag = flag;
+        return body(flag);
+      });
+    } finally {
+      this.running = undefined;
+      modelRuns.delete(this.model);
+    }
+  }
+
+  /**
+   * Fine-tune the model. Returns the step count, the mean training loss and speed metrics. An
+   * interrupt (Ctrl+C, Jupyter's ■) stops it at the next step boundary: it then says so, leaves the
+   * model with that step's weights and returns with `interrupted: true`.
+   */
+  train(options: TrainOptions = {}): Promise<TrainOutput> {
+    return this.exclusive("train", (flag) => this.trainLoop(options, flag));
+  }
+
+  private async trainLoop(options: TrainOptions, flag: StopFlag): Promise<TrainOutput> {
     checkOptions("train", options, ["resumeFromCheckpoint"]);
     const args = this.args;
     const data = this.view(this.trainDataset, "trainDataset");
@@ -302,21 +363,27 @@ export class Trainer {
     this.lastGradNorm = undefined;
 
     const extra = { stepsPerEpoch: updatesPerEpoch };
+    let interrupted = false;
     try {
       await this.emit("onTrainBegin", extra);
       this.model.train();
-      for (let epoch = epochsTrained; epoch < numEpochs; epoch++) {
+      epochs: for (let epoch = epochsTrained; epoch < numEpochs; epoch++) {
         const order = lengths ? lengthGroupedOrder(lengths, batchSize, dataSeed, epoch) : shuffledOrder(data.numRows, dataSeed, epoch);
         const batches = toBatches(order, batchSize, args.dataloaderDropLast);
         this.control.shouldEpochStop = false;
         await this.emit("onEpochBegin", extra);
         let b = epoch === epochsTrained ? batchesToSkip : 0;
         while (b < batches.length) {
+          await yieldToSignals();
+          if (flag.requested) {
+            interrupted = true;
+            break epochs;
+          }
           const group = batches.slice(b, b + accumulation);
           b += group.length;
           await this.emit("onStepBegin", extra);
           manualSeed(stepSeed(args.seed, this.state.globalStep));
-          const { loss, grads } = this.lossAndGrads(data, group, variables, paramName);
+          const { loss, grads } = await this.lossAndGrads(data, group, variables, paramName);
           let clipped: Map<string, tf.Tensor> | undefined;
           try {
             if (!Number.isFinite(loss)) {
@@ -325,7 +392,7 @@ export class Trainer {
                   `Lower the learning rate (now ${scheduler.lr}), check the labels and inputs, or raise maxGradNorm clipping.`,
               );
             }
-            const clip = clipGradNorm(grads, args.maxGradNorm);
+            const clip = await clipGradNorm(grads, args.maxGradNorm);
             clipped = clip.grads;
             this.lastGradNorm = clip.norm;
             this.lastLearningRate = scheduler.lr;
@@ -349,11 +416,18 @@ export class Trainer {
         await this.maybeLogSaveEvaluate();
         if (this.control.shouldTrainingStop) break;
       }
+    } catch (err) {
+      interrupted = err instanceof Interrupted && flag.requested;
+      if (!interrupted) {
+        await this.emit("onTrainEnd", { ...extra, stopped: say({ en: `Failed: ${(err as Error).message}`, es: `Error: ${(err as Error).message}` }) }).catch(() => {});
+        throw err;
+      }
     } finally {
       this.model.eval();
       optimizer.dispose();
       this.optimizer = undefined;
     }
+    if (interrupted) return this.stopTraining(startStep, totalLoss, extra);
 
     if (args.loadBestModelAtEnd && this.state.bestModelCheckpoint) await this.loadBestModel();
 
@@ -369,13 +443,37 @@ export class Trainer {
     return { globalStep: this.state.globalStep, trainingLoss, metrics };
   }
 
+  /** After an interrupt: says where training stopped and how to go on, and returns. */
+  private async stopTraining(startStep: number, totalLoss: number, extra: CallbackExtra): Promise<TrainOutput> {
+    const { globalStep, maxSteps } = this.state;
+    const epoch = Math.round((this.state.epoch ?? 0) * 100) / 100;
+    const checkpoint = await getLastCheckpoint(this.args.outputDir);
+    const line = say({
+      en:
+        `Training interrupted at step ${globalStep} of ${maxSteps} (epoch ${epoch}); the model keeps the weights of step ${globalStep}. ` +
+        (checkpoint
+          ? `To continue from the latest checkpoint (${checkpoint}): await trainer.train({ resumeFromCheckpoint: true })`
+          : "No checkpoint was saved yet: await trainer.train() starts again."),
+      es:
+        `Entrenamiento interrumpido en el paso ${globalStep} de ${maxSteps} (época ${String(epoch).replace(".", ",")}); el modelo conserva los pesos del paso ${globalStep}. ` +
+        (checkpoint
+          ? `Para seguir desde el último checkpoint (${checkpoint}): await trainer.train({ resumeFromCheckpoint: true })`
+          : "Aún no se guardó ningún checkpoint: await trainer.train() vuelve a empezar."),
+    });
+    await this.emit("onTrainEnd", { ...extra, stopped: line });
+    console.log(line);
+    const stepsRun = globalStep - startStep;
+    const trainingLoss = stepsRun > 0 ? totalLoss / stepsRun : 0;
+    return { globalStep, trainingLoss, metrics: { train_loss: trainingLoss, epoch: this.state.epoch ?? 0 }, interrupted: true };
+  }
+
   /** One optimizer step's loss (mean over its micro-batches) and summed gradients, by parameter name. */
-  private lossAndGrads(
+  private async lossAndGrads(
     data: DatasetView,
     group: number[][],
     variables: tf.Variable[],
     paramName: Map<string, string>,
-  ): { loss: number; grads: Map<string, tf.Tensor> } {
+  ): Promise<{ loss: number; grads: Map<string, tf.Tensor> }> {
     const grads = new Map<string, tf.Tensor>();
     let loss = 0;
     try {
@@ -391,7 +489,7 @@ export class Trainer {
             // Mean over the batch, divided by the micro-batches of the step: the step's loss is their mean.
             return tf.div(out.loss, group.length) as tf.Scalar;
           }, variables);
-          loss += value.dataSync()[0];
+          loss += (await value.data())[0]; // awaited: a GPU backend has no synchronous read in Node
           value.dispose();
           for (const [varName, t] of Object.entries(g)) {
             const name = paramName.get(varName) ?? varName;
@@ -428,7 +526,12 @@ export class Trainer {
     let metrics: Record<string, number> | undefined;
     if (this.control.shouldEvaluate) {
       this.control.shouldEvaluate = false;
-      metrics = await this.evaluate();
+      this.evaluatingInTrain = true;
+      try {
+        metrics = await this.evaluate();
+      } finally {
+        this.evaluatingInTrain = false;
+      }
       this.model.train();
       this.determineBestMetric(metrics);
     }
@@ -517,24 +620,29 @@ export class Trainer {
    * Metrics on `dataset` (default: the evalDataset): `{prefix}_loss`, computeMetrics' keys with the
    * prefix, `{prefix}_runtime`, `{prefix}_samples_per_second`, `{prefix}_steps_per_second`, and `epoch`.
    */
-  async evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
-    checkOptions("evaluate", options, ["metricKeyPrefix"]);
-    const prefix = options.metricKeyPrefix ?? "eval";
-    const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix, true);
-    await this.log(output.metrics);
-    await this.emit("onEvaluate", { metrics: output.metrics, lastTrainingLoss: this.lastTrainingLoss() });
-    return output.metrics;
+  evaluate(dataset?: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
+    const run = async (flag: StopFlag) => {
+      checkOptions("evaluate", options, ["metricKeyPrefix"]);
+      const prefix = options.metricKeyPrefix ?? "eval";
+      const output = await this.predictionLoop(dataset ?? this.evalDataset, dataset ? "dataset" : "evalDataset", prefix, flag, true);
+      await this.log(output.metrics);
+      await this.emit("onEvaluate", { metrics: output.metrics, lastTrainingLoss: this.lastTrainingLoss() });
+      return output.metrics;
+    };
+    return this.evaluatingInTrain && this.running ? run(this.running.flag) : this.exclusive("evaluate", run);
   }
 
   /** Logits, labels and metrics (`test_` prefix) for `dataset`. */
-  async predict(dataset: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
-    checkOptions("predict", options, ["metricKeyPrefix"]);
-    const output = await this.predictionLoop(dataset, "dataset", options.metricKeyPrefix ?? "test");
-    await this.emit("onPredict", { metrics: output.metrics });
-    return output;
+  predict(dataset: TrainerDataset, options: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
+    return this.exclusive("predict", async (flag) => {
+      checkOptions("predict", options, ["metricKeyPrefix"]);
+      const output = await this.predictionLoop(dataset, "dataset", options.metricKeyPrefix ?? "test", flag);
+      await this.emit("onPredict", { metrics: output.metrics });
+      return output;
+    });
   }
 
-  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string, scored = false): Promise<PredictionOutput> {
+  private async predictionLoop(dataset: TrainerDataset | undefined, role: string, prefix: string, flag: StopFlag, scored = false): Promise<PredictionOutput> {
     const data = this.view(dataset, role);
     if (scored) this.requireLabelsToScore(data);
     const batchSize = this.args.perDeviceEvalBatchSize;
@@ -547,18 +655,27 @@ export class Trainer {
     let hasLoss = false;
     try {
       for (let i = 0; i < batches.length; i++) {
+        await yieldToSignals();
+        if (flag.requested) {
+          throw new Interrupted(
+            say({
+              en: `${this.running?.what === "predict" ? "Prediction" : "Evaluation"} interrupted after ${i} of ${batches.length} batches; no metrics were computed. Run the cell again to redo it.`,
+              es: `${this.running?.what === "predict" ? "Predicción" : "Evaluación"} interrumpida tras ${i} de ${batches.length} lotes; no se calculó ninguna métrica. Vuelve a ejecutar la celda para repetirla.`,
+            }),
+          );
+        }
         const batch: ModelBatch = collate(this.dataCollator, data.rows(batches[i]));
         try {
           const { logits, loss } = tf.tidy(() => {
             const out = this.model.forward(batch);
             return out.loss ? { logits: out.logits, loss: out.loss } : { logits: out.logits };
           }) as { logits: tf.Tensor; loss?: tf.Scalar };
-          const rows = logits.arraySync() as number[][];
+          const rows = (await logits.array()) as number[][];
           logits.dispose();
           predictions.push(...rows);
           if (loss) {
             hasLoss = true;
-            lossSum += loss.dataSync()[0] * batches[i].length;
+            lossSum += (await loss.data())[0] * batches[i].length;
             loss.dispose();
           }
         } finally {

@@ -57,7 +57,7 @@ export interface TrainingArgumentsInit {
   dataloaderDropLast?: boolean;
   /** No progress bar: logs are printed as lines instead. */
   disableTqdm?: boolean;
-  /** Pass only the columns the model takes (`input_ids`, `attention_mask`, labels) to the collator. */
+  /** Pass only the columns the model takes (`input_ids`, `attention_mask`, `token_type_ids` where it has token types, labels) to the collator. */
   removeUnusedColumns?: boolean;
   loadBestModelAtEnd?: boolean;
   /** Metric to pick the best checkpoint, with or without the `eval_` prefix (default "loss"). */

@@ -1,4 +1,6 @@
 import { LabelOptions, PretrainedConfig } from "../configuration.js";
+import { EmbeddingsConfig } from "../encoder/embeddings.js";
+import { EncoderLayerConfig } from "../encoder/layer.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf } from "../loading.js";
 
 /** The keys of a DistilBERT config.json, named exactly as there. */
@@ -39,6 +41,9 @@ const DEFAULTS: DistilBertConfigValues = {
   pad_token_id: 0,
 };
 
+/** DistilBERT's eps for every LayerNorm (hard-coded in transformers, not a config key). */
+export const DISTILBERT_LAYER_NORM_EPS = 1e-12;
+
 /** DistilBERT's hyper-parameters, as transformers' DistilBertConfig (same keys, same defaults). */
 export class DistilBertConfig extends PretrainedConfig implements DistilBertConfigValues {
   static readonly modelType = "distilbert";
@@ -60,16 +65,11 @@ export class DistilBertConfig extends PretrainedConfig implements DistilBertConf
 
   constructor(options: DistilBertConfigOptions = {}) {
     super();
-    const { id2label, label2id, num_labels, numLabels, model_type, ...rest } = options;
-    if (numLabels !== undefined && num_labels !== undefined && numLabels !== num_labels) {
-      throw new Error(`DistilBertConfig got numLabels ${String(numLabels)} and num_labels ${num_labels}; pass one.`);
-    }
-    if (model_type !== undefined && model_type !== DistilBertConfig.modelType) {
-      throw new Error(`DistilBertConfig got model_type "${String(model_type)}"; use the config class of that model type (AutoConfig picks it).`);
-    }
-    Object.assign(this, DEFAULTS, rest);
-    this.setLabels({ id2label, label2id, num_labels: num_labels ?? (numLabels as number | undefined) });
-    check(this);
+    this.assign(options, DEFAULTS, DistilBertConfig.modelType);
+    this.checkPositiveIntegers(["vocab_size", "max_position_embeddings", "n_layers", "n_heads", "dim", "hidden_dim"]);
+    if (this.dim % this.n_heads !== 0) throw new Error(`DistilBertConfig: dim (${this.dim}) must be a multiple of n_heads (${this.n_heads}).`);
+    this.checkProbabilities(["dropout", "attention_dropout", "qa_dropout", "seq_classif_dropout"]);
+    this.checkInitAndPadding(this.vocab_size);
   }
 
   /** A config from a parsed config.json. */
@@ -81,23 +81,32 @@ export class DistilBertConfig extends PretrainedConfig implements DistilBertConf
   static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertConfig> {
     return configFromOptions(DistilBertConfig, await fetchConfigJSON(idOrDir, hubOptionsOf(options)), options);
   }
-}
 
-function check(c: DistilBertConfig): void {
-  const positiveInts: (keyof DistilBertConfigValues)[] = ["vocab_size", "max_position_embeddings", "n_layers", "n_heads", "dim", "hidden_dim"];
-  for (const key of positiveInts) {
-    const v = c[key];
-    if (!(typeof v === "number" && Number.isInteger(v) && v > 0)) throw new Error(`DistilBertConfig: ${key} must be a positive integer, got ${JSON.stringify(v)}.`);
+  /** The shared embeddings' sizes: word + position, no token types. */
+  embeddingsConfig(): EmbeddingsConfig {
+    return {
+      vocabSize: this.vocab_size,
+      width: this.dim,
+      maxPositions: this.max_position_embeddings,
+      typeVocabSize: 0,
+      padTokenId: this.pad_token_id,
+      layerNormEps: DISTILBERT_LAYER_NORM_EPS,
+      dropout: this.dropout,
+      positions: this.sinusoidal_pos_embds ? "sinusoidal" : "absolute",
+    };
   }
-  if (c.dim % c.n_heads !== 0) throw new Error(`DistilBertConfig: dim (${c.dim}) must be a multiple of n_heads (${c.n_heads}).`);
-  for (const key of ["dropout", "attention_dropout", "qa_dropout", "seq_classif_dropout"] as const) {
-    const v = c[key];
-    if (!(typeof v === "number" && v >= 0 && v < 1)) throw new Error(`DistilBertConfig: ${key} must be a probability in [0, 1), got ${JSON.stringify(v)}.`);
-  }
-  if (!(typeof c.initializer_range === "number" && c.initializer_range >= 0)) {
-    throw new Error(`DistilBertConfig: initializer_range must be a non-negative number, got ${JSON.stringify(c.initializer_range)}.`);
-  }
-  if (!(Number.isInteger(c.pad_token_id) && c.pad_token_id >= 0 && c.pad_token_id < c.vocab_size)) {
-    throw new Error(`DistilBertConfig: pad_token_id must be a token id below vocab_size (${c.vocab_size}), got ${JSON.stringify(c.pad_token_id)}.`);
+
+  /** The shared layer's sizes: no dropout after the attention's output projection, as in transformers' DistilBERT. */
+  layerConfig(): EncoderLayerConfig {
+    return {
+      hiddenSize: this.dim,
+      numHeads: this.n_heads,
+      intermediateSize: this.hidden_dim,
+      activation: this.activation,
+      layerNormEps: DISTILBERT_LAYER_NORM_EPS,
+      attentionDropout: this.attention_dropout,
+      attentionOutputDropout: 0,
+      hiddenDropout: this.dropout,
+    };
   }
 }

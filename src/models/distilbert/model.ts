@@ -1,63 +1,66 @@
 import * as tf from "@tensorflow/tfjs";
-import { FromPretrainedOptions, loadPretrained } from "../loading.js";
+import { Dropout, Linear } from "../../nn/index.js";
+import { Embeddings } from "../encoder/embeddings.js";
+import { Encoder } from "../encoder/encoder.js";
+import { EncoderLayerNames } from "../encoder/layer.js";
+import { BaseModelOutput, EncoderForSequenceClassification, EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
-import { maxOfRows, toInt2D } from "../inputs.js";
-import { attentionMaskBias } from "./attention.js";
+import { firstToken } from "../sequence-classification.js";
 import { DistilBertConfig } from "./configuration.js";
-import { DistilBertEmbeddings } from "./embeddings.js";
-import { DistilBertPreTrainedModel } from "./pretrained.js";
-import { Transformer } from "./transformer.js";
 
-/** A tokenized batch: `input_ids` and `attention_mask` `[batch, seq]` (1 = token, 0 = padding; default all 1). */
-export interface ModelInputs {
-  input_ids: tf.Tensor2D | number[][];
-  attention_mask?: tf.Tensor2D | number[][];
-}
-
-export interface ForwardOptions {
-  /** Also return the embeddings' output and every layer's output (`hiddenStates`, n_layers + 1 of them). */
-  outputHiddenStates?: boolean;
-  /** Also return every layer's attention weights `[batch, heads, seq, seq]`. */
-  outputAttentions?: boolean;
-}
-
-export type BaseModelOutput = {
-  lastHiddenState: tf.Tensor3D;
-  hiddenStates?: tf.Tensor3D[];
-  attentions?: tf.Tensor4D[];
+/** Where DistilBERT keeps each part of the shared layer (`transformer.layer.N.…`). */
+export const DISTILBERT_LAYER_NAMES: EncoderLayerNames = {
+  query: "attention.q_lin",
+  key: "attention.k_lin",
+  value: "attention.v_lin",
+  attentionOutput: "attention.out_lin",
+  attentionLayerNorm: "sa_layer_norm",
+  intermediate: "ffn.lin1",
+  output: "ffn.lin2",
+  outputLayerNorm: "output_layer_norm",
 };
 
 /** The bare DistilBERT encoder (`embeddings`, `transformer`), as transformers' DistilBertModel. */
-export class DistilBertModel extends DistilBertPreTrainedModel {
-  readonly embeddings: DistilBertEmbeddings;
-  readonly transformer: Transformer;
+export class DistilBertModel extends EncoderModel<DistilBertConfig> {
+  static readonly baseModelPrefix = "distilbert";
+  static readonly configClass = DistilBertConfig;
+  readonly embeddings: Embeddings;
+  readonly transformer: Encoder;
 
   constructor(config: DistilBertConfig, options: ModelInitOptions = {}) {
     super(config);
-    this.embeddings = this.registerModule("embeddings", new DistilBertEmbeddings(config));
-    this.transformer = this.registerModule("transformer", new Transformer(config));
+    this.embeddings = this.registerModule("embeddings", new Embeddings(config.embeddingsConfig()));
+    this.transformer = this.registerModule("transformer", new Encoder(config.n_layers, config.layerConfig(), DISTILBERT_LAYER_NAMES));
     this.initWeights(options);
   }
 
-  /** Load from a hub repository id or a local folder (config.json + model.safetensors); see AutoModel.fromPretrained. */
-  static fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<DistilBertModel> {
-    return loadPretrained(DistilBertModel, DistilBertConfig, idOrDir, options);
+  protected get stack(): Encoder {
+    return this.transformer;
+  }
+}
+
+/** DistilBERT with `pre_classifier → ReLU → dropout → classifier` on the [CLS] hidden state. */
+export class DistilBertForSequenceClassification extends EncoderForSequenceClassification<DistilBertConfig, DistilBertModel> {
+  static readonly baseModelPrefix = "distilbert";
+  static readonly configClass = DistilBertConfig;
+  readonly pre_classifier: Linear;
+  readonly classifier: Linear;
+  readonly dropout: Dropout;
+
+  constructor(config: DistilBertConfig, options: ModelInitOptions = {}) {
+    super(config, new DistilBertModel(config, { skipInit: true }));
+    this.pre_classifier = this.registerModule("pre_classifier", new Linear(config.dim, config.dim, { skipInit: true }));
+    this.classifier = this.registerModule("classifier", new Linear(config.dim, config.numLabels, { skipInit: true }));
+    this.dropout = this.registerModule("dropout", new Dropout(config.seq_classif_dropout));
+    this.initWeights(options);
   }
 
-  /** Synchronous; usable inside tf.tidy and tf.variableGrads. The caller owns the returned tensors. */
-  forward(inputs: ModelInputs, options: ForwardOptions = {}): BaseModelOutput {
-    const maxId = Array.isArray(inputs.input_ids) ? maxOfRows(inputs.input_ids) : -1;
-    if (maxId >= this.config.vocab_size) {
-      throw new Error(`input_ids holds ids up to ${maxId} but the vocabulary has ${this.config.vocab_size} tokens: use this model's own tokenizer.`);
-    }
-    return tf.tidy(() => {
-      const ids = toInt2D(inputs.input_ids, "input_ids");
-      const mask = inputs.attention_mask === undefined ? tf.onesLike(ids) : toInt2D(inputs.attention_mask, "attention_mask");
-      if (mask.shape[0] !== ids.shape[0] || mask.shape[1] !== ids.shape[1]) {
-        throw new Error(`attention_mask has shape [${mask.shape}] but input_ids has [${ids.shape}]; they must be equal.`);
-      }
-      const embeddings = this.embeddings.forward(ids);
-      return this.transformer.forward(embeddings, attentionMaskBias(mask), options);
-    });
+  get distilbert(): DistilBertModel {
+    return this.body;
+  }
+
+  protected classify(body: BaseModelOutput): tf.Tensor2D {
+    const pooled = this.dropout.forward(tf.relu(this.pre_classifier.forward(firstToken(body.lastHiddenState))));
+    return this.classifier.forward(pooled) as tf.Tensor2D;
   }
 }

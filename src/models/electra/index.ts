@@ -1,0 +1,2 @@
+export { ElectraConfig } from "./configuration.js";
+export { ElectraModel, ElectraForSequenceClassification } from "./model.js";

@@ -1,0 +1,9 @@
+export { RobertaConfig, XLMRobertaConfig, CamembertConfig } from "./configuration.js";
+export {
+  RobertaModel,
+  RobertaForSequenceClassification,
+  XLMRobertaModel,
+  XLMRobertaForSequenceClassification,
+  CamembertModel,
+  CamembertForSequenceClassification,
+} from "./model.js";
