@@ -61,8 +61,9 @@ En Python el ejercicio empieza con `!nvidia-smi` para ver si hay una GPU. Aquí 
 In Python the exercise starts with `!nvidia-smi` to look for a GPU. Here the maths runs on **TensorFlow.js**, which has several *backends*, fastest first: `tensorflow` on a GPU (package `@tensorflow/tfjs-node-gpu`, needs CUDA), `tensorflow` on the CPU (`@tensorflow/tfjs-node`), `native` (the `cpu` one with OpenBLAS matrix products, when this project's native addon is built), `wasm` (WebAssembly, works on any computer) or `cpu` (plain JavaScript, the slowest). `initBackend()` picks the fastest one installed and `backendInfo()` says which one runs (`name`, `description`) and, in `hint`, how to get a faster one (e.g. `npm install @tensorflow/tfjs-node-gpu` on a computer with an NVIDIA GPU and CUDA). To force one: `initBackend("wasm")` or the `TT_BACKEND` environment variable.
 '''),
 code('''
-import { initBackend, backendInfo } from "tweet-transformers";
+import { initBackend, backendInfo, setDisplayLanguage } from "tweet-transformers";
 
+setDisplayLanguage("es"); // títulos y ejes de las figuras en español
 await initBackend();
 backendInfo()
 ''', '''
