@@ -112,13 +112,16 @@ for (const setup of SETUPS) {
         await page.goto(server.pageOf(notebook), { waitUntil: "domcontentloaded" });
         await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 120_000 });
         await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor({ timeout: 120_000 });
+        // The indicator says idle before the kernel has started: wait for the status bar's word too.
+        await page.getByText(/TypeScript \| Idle/).first().waitFor({ timeout: 180_000 });
         // A first start may still ask about Jupyter news: answer no.
         const news = page.locator(".jp-Notification-Toast-content, .Toastify__toast").filter({ hasText: /news/i }).getByRole("button", { name: /^no$/i });
-        if (await news.count()) await news.first().click();
+        if (await news.count()) await news.first().click({ noWaitAfter: true });
 
         await page.evaluate(sampleTrainingCell, CURVES_TITLE);
-        await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
-        await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+        // (JupyterLab rewrites its URL after `?reset`: no waiting for navigations after clicks.)
+        await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click({ timeout: 90_000, noWaitAfter: true });
+        await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click({ timeout: 90_000, noWaitAfter: true });
 
         // While training: the curves after the first evaluation, as the student sees them.
         const trainingCell = page.locator(".jp-Cell").filter({ has: page.locator("table.tt-epoch-table") }).first();
