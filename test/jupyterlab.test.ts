@@ -173,6 +173,40 @@ for (const setup of SETUPS) {
         await verdicts.nth(1).scrollIntoViewIfNeeded();
         await verdicts.nth(1).screenshot({ path: path.join(screenshots, "stance-climate-check.png") });
         assert.deepEqual(pageErrors, [], "no page errors");
+
+        // The executed notebook handed out: saved, copied (so JupyterLab's signature does not cover
+        // it) and opened untrusted, as from disk. Every figure still shows, at least as its picture.
+        await page.locator(".lm-MenuBar-itemLabel", { hasText: /^File$/ }).click({ timeout: 90_000, noWaitAfter: true });
+        await page.locator(".lm-Menu-itemLabel", { hasText: /^Save Notebook$/ }).click({ timeout: 90_000, noWaitAfter: true });
+        const deadline = Date.now() + 60_000;
+        while (!fs.readFileSync(notebook, "utf8").includes("tt-figure-still") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+        const saved = JSON.parse(fs.readFileSync(notebook, "utf8"));
+        const figureCount = (saved.cells as Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }>)
+          .flatMap((c) => c.outputs ?? [])
+          .filter((o) => o.data?.[PLOTLY_MIME]).length;
+        assert.ok(figureCount >= 4, `${figureCount} figures saved`);
+        saved.metadata.tt_untrusted_copy = true;
+        const handedOut = path.join(workDir, "sin-confianza.ipynb");
+        fs.writeFileSync(handedOut, JSON.stringify(saved));
+        const other = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+        await other.goto(server.pageOf(handedOut), { waitUntil: "domcontentloaded" });
+        await other.locator(".tt-verdict").nth(3).waitFor({ timeout: 120_000 });
+        const shown = other.locator(".jp-OutputArea-output").filter({ has: other.locator(".js-plotly-plot, img.tt-figure-still") });
+        await other.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg, img.tt-figure-still").length >= n, figureCount, { timeout: 60_000 });
+        assert.equal(await shown.count(), figureCount, "every figure visible");
+        const stills = other.locator("img.tt-figure-still");
+        for (let i = 0; i < (await stills.count()); i++) {
+          const size = await stills.nth(i).evaluate(async (img: HTMLImageElement) => {
+            img.scrollIntoView();
+            await img.decode().catch(() => undefined);
+            return [img.naturalWidth, img.naturalHeight];
+          });
+          assert.ok(size[0] > 300 && size[1] > 200, `still picture ${i} decoded: ${size}`);
+        }
+        console.log(`# ${setup.name}, untrusted: ${await other.locator(".js-plotly-plot").count()} figures by Plotly, ${await stills.count()} still pictures`);
+        const untrustedCurves = shown.filter({ has: other.locator(`.gtitle:text("${CURVES_TITLE}"), img[alt^="${CURVES_TITLE}"]`) }).first();
+        await untrustedCurves.scrollIntoViewIfNeeded();
+        await untrustedCurves.screenshot({ path: path.join(screenshots, "untrusted-learning-curves.png") });
       } finally {
         await browser.close();
         await server.close();
