@@ -109,7 +109,7 @@ describe("figures", () => {
     setDisplayLanguage("es");
     try {
       const fig = learningCurvesFigure(HISTORY);
-      assert.deepEqual(fig.data.map((t) => t.name), ["Pérdida de entrenamiento", "Pérdida de validación", "Accuracy de validación"]);
+      assert.deepEqual(fig.data.map((t) => t.name), ["Pérdida de entrenamiento", "Pérdida de validación", "Exactitud de validación"]);
       assert.equal((fig.layout.xaxis as { title: { text: string } }).title.text, "Época");
       const bundle = figureBundle(confusionMatrixFigure([0, 1], [0, 1], ["a", "b"]));
       assert.ok((bundle["image/svg+xml"] as string).includes(">Matriz de confusión</text>"));

@@ -2,6 +2,9 @@
 
 export type DisplayLanguage = "es" | "en";
 
+/** Spanish names of the metrics `metricTitle` names in English. */
+const ES_METRICS: Record<string, string> = { Accuracy: "Exactitud", Precision: "Precisión", Recall: "Exhaustividad" };
+
 const WORDS = {
   en: {
     learningCurves: "Learning curves",
@@ -25,7 +28,7 @@ const WORDS = {
     learningCurves: "Curvas de aprendizaje",
     trainingLoss: "Pérdida de entrenamiento",
     validationLoss: "Pérdida de validación",
-    validation: (metric: string) => `${metric} de validación`,
+    validation: (metric: string) => `${ES_METRICS[metric] ?? metric} de validación`,
     epoch: "Época",
     loss: "Pérdida",
     metric: "Métrica",
