@@ -61,7 +61,8 @@ function sampleTrainingCell(title: string): void {
     const sample = {
       rows: table.querySelectorAll("tbody tr").length,
       points: plot?.data?.[1]?.x?.length ?? 0, // the validation loss: one point per evaluation
-      mime: plot?.closest(".jp-OutputArea-output")?.getAttribute("data-mime-type") ?? null,
+      // jupyterlab-plotly's output (class jp-RenderedPlotly) carries no data-mime-type.
+      mime: plot?.closest(".jp-RenderedPlotly") ? "application/vnd.plotly.v1+json" : (plot?.closest("[data-mime-type]")?.getAttribute("data-mime-type") ?? null),
       running: progress ? progress.value < progress.max : true,
     };
     const last = w.__samples.at(-1);
@@ -179,9 +180,19 @@ for (const setup of SETUPS) {
         // it) and opened untrusted, as from disk. Every figure still shows, at least as its picture.
         await page.locator(".lm-MenuBar-itemLabel", { hasText: /^File$/ }).click({ timeout: 90_000, noWaitAfter: true });
         await page.locator(".lm-Menu-itemLabel", { hasText: /^Save Notebook$/ }).click({ timeout: 90_000, noWaitAfter: true });
+        // (An autosave may have written part of the run already: wait for every cell's execution count.)
+        const savedRun = () => {
+          try {
+            const nb = JSON.parse(fs.readFileSync(notebook, "utf8")) as { cells: Array<{ cell_type: string; execution_count?: number | null }> };
+            return nb.cells.every((c) => c.cell_type !== "code" || typeof c.execution_count === "number") ? nb : undefined;
+          } catch {
+            return undefined; // being written
+          }
+        };
         const deadline = Date.now() + 60_000;
-        while (!fs.readFileSync(notebook, "utf8").includes("tt-figure-still") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-        const saved = JSON.parse(fs.readFileSync(notebook, "utf8"));
+        while (!savedRun() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+        const saved = savedRun() as unknown as { cells: unknown[]; metadata: Record<string, unknown> };
+        assert.ok(saved, "the notebook saved with every cell run");
         const figureCount = (saved.cells as Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }>)
           .flatMap((c) => c.outputs ?? [])
           .filter((o) => o.data?.[PLOTLY_MIME]).length;
