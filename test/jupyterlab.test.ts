@@ -155,7 +155,7 @@ for (const setup of SETUPS) {
         assert.ok(samples.some((s) => s.running && s.rows === 1 && s.points === 1), "epoch 1 on the curves while epoch 2 trains");
         const final = samples.at(-1)!;
         assert.deepEqual(final, { rows: 2, points: 2, mime: setup.curvesMime, running: false }, "both epochs on the finished curves");
-        const curves = page.locator(".jp-OutputArea-output").filter({ has: page.locator(".js-plotly-plot .gtitle", { hasText: CURVES_TITLE }) }).first();
+        const curves = page.locator(".jp-OutputArea-child").filter({ has: page.locator(".js-plotly-plot .gtitle", { hasText: CURVES_TITLE }) }).first();
         await curves.scrollIntoViewIfNeeded();
         assert.equal(await curves.locator(".scatterlayer .trace").count(), 3, "training loss, validation loss, accuracy");
         await trainingCell.screenshot({ path: path.join(screenshots, "training-final.png") });
@@ -164,7 +164,7 @@ for (const setup of SETUPS) {
         const figures = page.locator(".js-plotly-plot .main-svg");
         assert.ok((await page.locator(".js-plotly-plot").count()) >= 4, "label distributions, curves, confusion matrix");
         assert.ok(await figures.count());
-        const matrix = page.locator(".jp-OutputArea-output").filter({ has: page.locator(".js-plotly-plot .gtitle", { hasText: "Matriz de confusión" }) }).first();
+        const matrix = page.locator(".jp-OutputArea-child").filter({ has: page.locator(".js-plotly-plot .gtitle", { hasText: "Matriz de confusión" }) }).first();
         await matrix.scrollIntoViewIfNeeded();
         await matrix.screenshot({ path: path.join(screenshots, "confusion-matrix.png") });
         assert.ok((await page.locator("table.dataframe").count()) >= 8, "dataset previews, label counts, history, predictions");
@@ -203,7 +203,7 @@ for (const setup of SETUPS) {
         const other = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
         await other.goto(server.pageOf(handedOut), { waitUntil: "domcontentloaded" });
         await other.locator(".tt-verdict").nth(3).waitFor({ timeout: 120_000 });
-        const shown = other.locator(".jp-OutputArea-output").filter({ has: other.locator(".js-plotly-plot, img.tt-figure-still") });
+        const shown = other.locator(".jp-OutputArea-child").filter({ has: other.locator(".js-plotly-plot, img.tt-figure-still") });
         await other.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg, img.tt-figure-still").length >= n, figureCount, { timeout: 60_000 });
         assert.equal(await shown.count(), figureCount, "every figure visible");
         const stills = other.locator("img.tt-figure-still");

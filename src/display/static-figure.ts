@@ -97,7 +97,7 @@ export function vegaLiteSpec(figure: Figure): Spec {
     width: WIDTH - 120,
     height,
     background: "white",
-    config: { font: "sans-serif", title: { fontSize: 16, fontWeight: "normal" }, view: { stroke: null } },
+    config: { font: "sans-serif", title: { fontSize: 16, fontWeight: "normal" }, legend: { labelLimit: 0 }, view: { stroke: null } },
     ...body,
   };
 }
