@@ -129,7 +129,7 @@ test("untrusted, every figure shows its still picture and says how to get the in
       await still.scrollIntoViewIfNeeded();
       const size = await still.evaluate((img: HTMLImageElement) => (img.complete ? [img.naturalWidth, img.naturalHeight] : [0, 0]));
       assert.ok(size[0] > 300 && size[1] > 200, `figure ${i} decoded: ${size}`);
-      const note = other.locator(".output_subarea").filter({ has: still }).locator(".tt-figure-note");
+      const note = still.locator("xpath=following-sibling::div[@class='tt-figure-note']");
       assert.match((await note.textContent()) ?? "", /ejecuta la celda otra vez/);
     }
     const shot = async (title: string, file: string) => {
