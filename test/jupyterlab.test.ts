@@ -203,9 +203,14 @@ for (const setup of SETUPS) {
         const other = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
         await other.goto(server.pageOf(handedOut), { waitUntil: "domcontentloaded" });
         await other.locator(".tt-verdict").nth(3).waitFor({ timeout: 120_000 });
-        const shown = other.locator(".jp-OutputArea-child").filter({ has: other.locator(".js-plotly-plot, img.tt-figure-still") });
-        await other.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg, img.tt-figure-still").length >= n, figureCount, { timeout: 60_000 });
-        assert.equal(await shown.count(), figureCount, "every figure visible");
+        // jupyterlab-plotly draws a figure once it is in view: scroll to each.
+        const shown = other.locator(".jp-OutputArea-child").filter({ has: other.locator(".jp-RenderedPlotly, img.tt-figure-still") });
+        await other.locator(".jp-RenderedPlotly, img.tt-figure-still").nth(figureCount - 1).waitFor({ state: "attached", timeout: 60_000 });
+        assert.equal(await shown.count(), figureCount, "every figure shown");
+        for (let i = 0; i < figureCount; i++) {
+          await shown.nth(i).scrollIntoViewIfNeeded();
+          await shown.nth(i).locator(".js-plotly-plot .main-svg, img.tt-figure-still").first().waitFor({ timeout: 30_000 });
+        }
         const stills = other.locator("img.tt-figure-still");
         for (let i = 0; i < (await stills.count()); i++) {
           const size = await stills.nth(i).evaluate(async (img: HTMLImageElement) => {
