@@ -67,7 +67,7 @@ The library's most common errors say in one line what to do (`showStack()` shows
 code('''
 import { initBackend, backendInfo, setLanguage } from "tweet-transformers";
 
-setLanguage("es"); // los mensajes de error de la librería, en español
+setLanguage("es"); // los mensajes de la librería y las figuras, en español
 await initBackend();
 backendInfo()
 ''', '''

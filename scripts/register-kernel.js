@@ -33,18 +33,21 @@ function registered() {
   }
 }
 
-/** Installs the kernelspecs unless they are already there for this checkout. Throws with the fix on failure. */
-function registerKernel() {
+/**
+ * Installs the kernelspecs unless they are already there for this checkout, with `py`: the Python of
+ * the Jupyter that will run them (it needs jupyter_client). Throws with the fix on failure.
+ */
+function registerKernel(py = python()) {
   if (registered()) return JUPYTER_PATH;
   if (!fs.existsSync(TSLAB_BINARY)) throw new Error(`${TSLAB_BINARY} is missing: run \`npm install\` first.`);
   const result = spawnSync(
     process.execPath,
-    [TSLAB_BINARY, "install", `--python=${python()}`, `--binary=${TSLAB_BINARY}`, `--prefix=${PREFIX}`],
+    [TSLAB_BINARY, "install", `--python=${py}`, `--binary=${TSLAB_BINARY}`, `--prefix=${PREFIX}`],
     { encoding: "utf8" },
   );
   if (result.status !== 0 || !registered()) {
     throw new Error(
-      `Could not register the tslab kernel with ${python()}:\n${result.stdout}${result.stderr}\n` +
+      `Could not register the tslab kernel with ${py}:\n${result.stdout}${result.stderr}\n` +
         "Jupyter is needed: on Debian/Ubuntu `apt-get install jupyter-notebook python3-ipykernel`, or `pip install notebook`.",
     );
   }

@@ -23,12 +23,29 @@ function onPath(name) {
   return undefined;
 }
 
-/** The command that opens Jupyter: JupyterLab wherever it is installed, else the classic Notebook. */
+/**
+ * The Python a console script runs with: `python` beside it (a venv's or pipx's bin/, links followed),
+ * else its `#!` line, else `fallback`.
+ */
+function scriptPython(file, fallback) {
+  const real = fs.realpathSync(file);
+  for (const name of ["python", "python3"]) {
+    const beside = path.join(path.dirname(real), name);
+    if (fs.existsSync(beside)) return beside;
+  }
+  const shebang = /^#!\s*(\S*python[\d.]*)\s*$/.exec(fs.readFileSync(real, "utf8").split("\n", 1)[0]);
+  return shebang ? shebang[1] : fallback;
+}
+
+/**
+ * The command that opens Jupyter, and the Python it runs on (the kernel is registered with it):
+ * JupyterLab wherever it is installed, else the classic Notebook.
+ */
 function jupyterCommand(py) {
   const lab = onPath("jupyter-lab");
-  if (lab) return { name: "JupyterLab", argv: [lab] };
-  if (hasModule(py, "jupyterlab")) return { name: "JupyterLab", argv: [py, "-m", "jupyterlab"] };
-  if (hasModule(py, "notebook")) return { name: "the Notebook", argv: [py, "-m", "notebook"] };
+  if (lab) return { name: "JupyterLab", argv: [lab], python: scriptPython(lab, py) };
+  if (hasModule(py, "jupyterlab")) return { name: "JupyterLab", argv: [py, "-m", "jupyterlab"], python: py };
+  if (hasModule(py, "notebook")) return { name: "the Notebook", argv: [py, "-m", "notebook"], python: py };
   return undefined;
 }
 
@@ -37,16 +54,16 @@ function main() {
     console.error("The library is not built yet: run `npm run build` (or `npm install`) first.");
     return 1;
   }
-  try {
-    registerKernel();
-  } catch (e) {
-    console.error(e.message);
-    return 1;
-  }
   const py = python();
   const app = jupyterCommand(py);
   if (!app) {
     console.error(`Neither JupyterLab nor the Notebook is installed for ${py}: \`apt-get install jupyter-notebook\` or \`pip install jupyterlab\`.`);
+    return 1;
+  }
+  try {
+    registerKernel(app.python);
+  } catch (e) {
+    console.error(e.message);
     return 1;
   }
   const notebooks = path.join(REPO, "notebooks");

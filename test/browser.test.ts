@@ -1,7 +1,8 @@
 // The executed solution notebook opened in Debian's classic Notebook with headless Chromium: the
 // Plotly figures (drawn by the inlined plotly.js, the classic Notebook has no Plotly renderer), the
-// Danfo tables, the epoch table and the checkers' verdicts are on the page. Screenshots go to
-// test-output/screenshots/.
+// Danfo tables, the epoch table and the checkers' verdicts are on the page. A copy opened untrusted
+// (as a notebook handed out or opened from disk is) runs no script: each figure shows its still
+// picture. Screenshots go to test-output/screenshots/.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -24,6 +25,7 @@ let tmp: string;
 let server: NotebookServer;
 let browser: Browser;
 let page: Page;
+let untrusted: string;
 
 /** The executed notebook that test/notebooks.test.ts saved, made now when it is missing or older than its source. */
 async function executedNotebook(): Promise<string> {
@@ -42,6 +44,12 @@ async function executedNotebook(): Promise<string> {
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-browser-"));
   const notebook = await executedNotebook();
+  // A copy that differs in its metadata, so that the signature of the trusted one does not cover it.
+  untrusted = path.join(NOTEBOOK_DIR, "untrusted", path.basename(SOURCE));
+  const copy = JSON.parse(fs.readFileSync(notebook, "utf8"));
+  copy.metadata.tt_untrusted_copy = true;
+  fs.mkdirSync(path.dirname(untrusted), { recursive: true });
+  fs.writeFileSync(untrusted, JSON.stringify(copy));
   server = await startNotebookServer(NOTEBOOK_DIR, path.join(tmp, "jupyter"), [notebook]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -65,7 +73,7 @@ function figure(title: string) {
 
 test("the figures are drawn by the inlined plotly.js", async () => {
   await page.waitForFunction(() => document.querySelectorAll(".js-plotly-plot .main-svg").length >= 5, null, { timeout: 120_000 });
-  const curves = figure("Learning curves");
+  const curves = figure("Curvas de aprendizaje");
   await curves.scrollIntoViewIfNeeded();
   assert.ok((await curves.locator(".scatterlayer .trace").count()) >= 3, "training loss, validation loss, accuracy");
   assert.match((await curves.locator(".scatterlayer .trace .js-line").first().getAttribute("d")) ?? "", /^M[\d.]+,[\d.]+L/);
@@ -101,4 +109,38 @@ test("the tables and the checkers' verdicts are shown", async () => {
   // The classic Notebook scrolls inside #site: the page's top is the first viewport.
   await page.locator("#notebook-container .cell").first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SCREENSHOTS, "notebook-top.png") });
+});
+
+test("untrusted, every figure shows its still picture and says how to get the interactive one", async () => {
+  const figures = (JSON.parse(fs.readFileSync(untrusted, "utf8")) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> }).cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.data?.["application/vnd.plotly.v1+json"]).length;
+  assert.ok(figures >= 4, `${figures} figures in the notebook`);
+  const other = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await other.goto(server.pageOf(untrusted), { waitUntil: "domcontentloaded" });
+    await other.locator(".tt-verdict").nth(3).waitFor({ timeout: 120_000 });
+    assert.match((await other.locator("#notification_trusted").textContent()) ?? "", /Not Trusted/);
+    const stills = other.locator(".output_subarea img.tt-figure-still");
+    assert.equal(await stills.count(), figures, "a still picture for every figure");
+    assert.equal(await other.locator(".js-plotly-plot").count(), 0, "no script ran");
+    for (let i = 0; i < figures; i++) {
+      const still = stills.nth(i);
+      await still.scrollIntoViewIfNeeded();
+      const size = await still.evaluate((img: HTMLImageElement) => (img.complete ? [img.naturalWidth, img.naturalHeight] : [0, 0]));
+      assert.ok(size[0] > 300 && size[1] > 200, `figure ${i} decoded: ${size}`);
+      const note = still.locator("xpath=following-sibling::div[@class='tt-figure-note']");
+      assert.match((await note.textContent()) ?? "", /ejecuta la celda otra vez/);
+    }
+    const shot = async (title: string, file: string) => {
+      const output = other.locator(".output_subarea").filter({ has: other.locator(`img.tt-figure-still[alt^="${title}"]`) }).first();
+      await output.scrollIntoViewIfNeeded();
+      await output.screenshot({ path: path.join(SCREENSHOTS, file) });
+    };
+    await shot("Curvas de aprendizaje", "untrusted-learning-curves.png");
+    await shot("Matriz de confusión", "untrusted-confusion-matrix.png");
+    await shot("Tweets de entrenamiento", "untrusted-label-distribution.png");
+  } finally {
+    await other.close();
+  }
 });

@@ -17,6 +17,7 @@ import {
   epochRows,
   epochTableHtml,
   figureBundle,
+  figureSvg,
   inNotebook,
   labelCounts,
   learningCurvesFigure,
@@ -25,6 +26,7 @@ import {
   plotConfusionMatrix,
   predictionsDataFrame,
   previewDataFrame,
+  setLanguage,
   showBundle,
   softmax,
   toDataFrame,
@@ -84,6 +86,37 @@ describe("figures", () => {
     assert.equal(html.match(/<\/script>/g)?.length, 1, "only the fallback's own closing tag");
     assert.match(html, /window\.Plotly\.react/);
     assert.match(bundle["text/plain"] as string, /^T \[/);
+  });
+
+  test("every figure carries a still SVG picture, drawn by vega, for front ends that run no script", () => {
+    const bundle = figureBundle(confusionMatrixFigure([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], ["anger", "joy", "sadness"]));
+    const svg = bundle["image/svg+xml"] as string;
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const label of ["Confusion matrix", "Predicted", "True", "anger", "joy", "sadness"]) assert.ok(svg.includes(`>${label}</text>`), label);
+    const html = bundle["text/html"] as string;
+    const still = /<img class="tt-figure-still" alt="[^"]*" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html);
+    assert.equal(Buffer.from(still![1], "base64").toString(), svg, "the same picture inside the HTML, shown when no script runs");
+    assert.match(html, /run the cell again \(or trust the notebook\)/);
+    // Learning curves: a line per series, the metric on the right-hand axis.
+    const curves = figureSvg(learningCurvesFigure(HISTORY));
+    for (const label of ["Learning curves", "Training loss", "Validation loss", "Validation accuracy", "Epoch", "Loss", "Metric"]) {
+      assert.ok(curves.includes(`>${label}</text>`), label);
+    }
+    assert.equal(curves.match(/aria-roledescription="line mark"/g)?.length, 3);
+  });
+
+  test("figure labels follow setLanguage", () => {
+    setLanguage("es");
+    try {
+      const fig = learningCurvesFigure(HISTORY);
+      assert.deepEqual(fig.data.map((t) => t.name), ["Pérdida de entrenamiento", "Pérdida de validación", "Exactitud de validación"]);
+      assert.equal((fig.layout.xaxis as { title: { text: string } }).title.text, "Época");
+      const bundle = figureBundle(confusionMatrixFigure([0, 1], [0, 1], ["a", "b"]));
+      assert.ok((bundle["image/svg+xml"] as string).includes(">Matriz de confusión</text>"));
+      assert.match(bundle["text/html"] as string, /ejecuta la celda otra vez/);
+    } finally {
+      setLanguage("en");
+    }
   });
 });
 
@@ -161,6 +194,7 @@ describe("in a tslab kernel", () => {
     assert.equal(sent.length, 3);
     assert.match(sent[0].data["text/html"] as string, /^<script type="text\/javascript">\/\* plotly\.js [\d.]+, inlined/);
     assert.ok((sent[0].data["text/html"] as string).length > 1_000_000);
+    assert.ok((sent[0].data["text/html"] as string).length < 2_000_000, "the cartesian bundle, not the 10 MB one");
     for (const s of sent.slice(1)) assert.equal(typeof s.data["application/vnd.plotly.v1+json"], "object");
   });
 
@@ -181,12 +215,16 @@ describe("in a tslab kernel", () => {
     cb.onEvaluate(args, state);
     cb.onTrainEnd(args, state);
     const table = sent.filter((s) => (s.data["text/html"] as string).includes("tt-epoch-table"));
-    const curves = sent.filter((s) => s.data["application/vnd.plotly.v1+json"]);
+    const curves = sent.filter((s) => s.data["image/svg+xml"]);
     assert.equal(new Set(table.map((s) => s.id)).size, 1, "one table display");
     assert.deepEqual(table.map((s) => s.update), [false, true, true, true, true]);
     assert.match(table.at(-1)!.data["text/html"] as string, /\[20\/20 [\d:]+, [\d.]+ it\/s, Epoch 2\/2\][\s\S]*<td>2<\/td><td>1\.200000<\/td>/);
-    assert.deepEqual(curves.map((s) => s.update), [false, true]);
+    assert.deepEqual(curves.map((s) => s.update), [false, true, true]);
     assert.equal(new Set(curves.map((s) => s.id)).size, 1, "one figure display");
+    // While training the kit draws (JupyterLab's Plotly renderer ignores in-place updates); the
+    // finished curves go to the Plotly renderer, which draws them afresh.
+    assert.deepEqual(curves.map((s) => "application/vnd.plotly.v1+json" in s.data), [false, false, true]);
+    assert.equal(curves[0].data["image/svg+xml"] === curves[1].data["image/svg+xml"], false, "epoch 2 redrawn");
     // An evaluate() after training leaves the finished display alone.
     const count = sent.length;
     cb.onEvaluate(args, state);

@@ -66,9 +66,20 @@ describe("notebooks run top to bottom", { concurrency: 2 }, () => {
       const figures = plotlyFigures(nb);
       const titles = figures.map((f) => (f.layout.title as { text: string }).text);
       assert.ok(figures.every((f) => typeof f === "object" && Array.isArray(f.data)), "Plotly JSON is an object");
-      assert.ok(titles.some((t) => /Learning curves/.test(t)), `a learning-curve figure among ${titles}`);
+      const curves = figures.find((f) => (f.layout.title as { text: string }).text === (spec.lang === "es" ? "Curvas de aprendizaje" : "Learning curves"));
+      assert.ok(curves, `a learning-curve figure, titled in the notebook's language, among ${titles}`);
+      assert.deepEqual(curves.data[0].x, [1, 2], "the final curves have both epochs of quick mode");
       assert.ok(figures.some((f) => f.data[0]?.type === "heatmap"), "a confusion matrix");
       assert.ok(figures.some((f) => f.data[0]?.type === "bar"), "the label distribution");
+      // Each figure also carries its still picture, for front ends that run no script.
+      const figureOutputs = outputs(nb).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
+      for (const o of figureOutputs) {
+        assert.match(text(o.data!["image/svg+xml"] as string | string[]), /^<svg /);
+        assert.match(htmlOf(o), /<img class="tt-figure-still" [^>]*src="data:image\/svg\+xml;base64,/);
+      }
+      const megabytes = fs.statSync(outPath).size / 2 ** 20;
+      console.log(`# ${spec.file}: executed notebook ${megabytes.toFixed(2)} MB`);
+      assert.ok(megabytes < 4, `the executed notebook weighs ${megabytes.toFixed(1)} MB`);
 
       // Tables: Danfo DataFrames and the live epoch table (one row per epoch of quick mode).
       assert.ok(outputs(nb).some((o) => htmlOf(o).includes('class="dataframe"')), "a DataFrame table");

@@ -1,5 +1,6 @@
 // The confusion-matrix heat map: true classes down, predicted classes across.
 import { confusionMatrix } from "../metrics/index.js";
+import { words } from "./language.js";
 import { showFigure, type Figure } from "./plotly.js";
 
 /** The figure `plotConfusionMatrix` shows. */
@@ -7,8 +8,9 @@ export function confusionMatrixFigure(
   labels: ArrayLike<number>,
   predictions: ArrayLike<number>,
   names: readonly string[],
-  title = "Confusion matrix",
+  title = words().confusionMatrix,
 ): Figure {
+  const w = words();
   const counts = confusionMatrix(labels, predictions, { numLabels: names.length });
   const z = counts.map((row) => {
     const total = row.reduce((a, b) => a + b, 0);
@@ -18,13 +20,13 @@ export function confusionMatrixFigure(
     data: [
       {
         type: "heatmap",
-        name: "share of the true class",
+        name: w.shareOfTrueClass,
         x: [...names],
         y: [...names],
         z,
         text: counts.map((row) => row.map(String)),
         texttemplate: "%{text}",
-        hovertemplate: "true %{y}<br>predicted %{x}<br>%{text} (%{z:.0%})<extra></extra>",
+        hovertemplate: `${w.true}: %{y}<br>${w.predicted}: %{x}<br>%{text} (%{z:.0%})<extra></extra>`,
         colorscale: "Blues",
         reversescale: true, // plotly's "Blues" runs dark to light: light for 0, dark for the whole class
         zmin: 0,
@@ -33,8 +35,8 @@ export function confusionMatrixFigure(
     ],
     layout: {
       title: { text: title },
-      xaxis: { title: { text: "Predicted" }, side: "bottom" },
-      yaxis: { title: { text: "True" }, autorange: "reversed" },
+      xaxis: { title: { text: w.predicted }, side: "bottom" },
+      yaxis: { title: { text: w.true }, autorange: "reversed" },
       height: 420,
       margin: { t: 50 },
     },

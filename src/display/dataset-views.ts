@@ -3,6 +3,7 @@ import type { DataFrame } from "danfojs-node";
 import type { Dataset } from "../datasets/dataset.js";
 import { ClassLabel } from "../datasets/features.js";
 import { dataFrameFromColumns, displayDataFrame } from "./dataframe.js";
+import { words } from "./language.js";
 import { showFigure, type Figure } from "./plotly.js";
 
 /** The class names of the `label` column, or `undefined` when it is not a ClassLabel. */
@@ -42,20 +43,21 @@ export function labelCounts(dataset: Dataset): DataFrame {
 }
 
 /** The bar chart of `labelCounts`. */
-export function labelDistributionFigure(dataset: Dataset, title = "Examples per class"): Figure {
+export function labelDistributionFigure(dataset: Dataset, title = words().examplesPerClass): Figure {
+  const w = words();
   const df = labelCounts(dataset);
   return {
     data: [
       {
         type: "bar",
-        name: "examples",
+        name: w.examples.toLowerCase(),
         x: df.column("label_name").values,
         y: df.column("count").values,
         text: df.column("count").values,
         textposition: "auto",
       },
     ],
-    layout: { title: { text: title }, xaxis: { title: { text: "Class" } }, yaxis: { title: { text: "Examples" } }, height: 360 },
+    layout: { title: { text: title }, xaxis: { title: { text: w.class } }, yaxis: { title: { text: w.examples } }, height: 360 },
   };
 }
 

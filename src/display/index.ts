@@ -2,7 +2,8 @@
 import { useNotebookProgress } from "./notebook-setup.js";
 
 export { inNotebook, showBundle, newDisplayId, type MimeBundle, type ShowOptions } from "./notebook.js";
-export { showFigure, figureBundle, figureHtml, figureText, type Figure } from "./plotly.js";
+export { showFigure, figureBundle, figureHtml, figureText, type Figure, type FigureOptions } from "./plotly.js";
+export { figureSvg, vegaLiteSpec } from "./static-figure.js";
 export { epochRows, metricNames, metricTitle, logHistoryDataFrame, type EpochRow } from "./log-history.js";
 export { learningCurvesFigure, plotLearningCurves } from "./learning-curves.js";
 export { confusionMatrixFigure, plotConfusionMatrix } from "./confusion-matrix-figure.js";

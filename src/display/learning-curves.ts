@@ -1,5 +1,6 @@
 // The learning-curve figure: training and validation loss per epoch, metrics on a second axis.
 import type { LogEntry } from "../trainer/state.js";
+import { words } from "./language.js";
 import { metricNames, metricTitle } from "./log-history.js";
 import { showFigure, type Figure } from "./plotly.js";
 
@@ -17,7 +18,8 @@ function series(history: readonly LogEntry[], key: string): { x: number[]; y: nu
 }
 
 /** The figure `plotLearningCurves` shows, from `trainer.state.logHistory`. */
-export function learningCurvesFigure(history: readonly LogEntry[], title = "Learning curves"): Figure {
+export function learningCurvesFigure(history: readonly LogEntry[], title = words().learningCurves): Figure {
+  const w = words();
   const line = (key: string, name: string, extra: Record<string, unknown> = {}) => ({
     type: "scatter",
     mode: "lines+markers",
@@ -25,17 +27,17 @@ export function learningCurvesFigure(history: readonly LogEntry[], title = "Lear
     ...series(history, key),
     ...extra,
   });
-  const data = [line("loss", "Training loss"), line("eval_loss", "Validation loss")];
+  const data = [line("loss", w.trainingLoss), line("eval_loss", w.validationLoss)];
   for (const name of metricNames(history)) {
-    data.push(line(`eval_${name}`, `Validation ${metricTitle(name).toLowerCase()}`, { yaxis: "y2", line: { dash: "dot" } }));
+    data.push(line(`eval_${name}`, w.validation(metricTitle(name)), { yaxis: "y2", line: { dash: "dot" } }));
   }
   return {
     data: data.filter((trace) => trace.x.length > 0),
     layout: {
       title: { text: title },
-      xaxis: { title: { text: "Epoch" }, dtick: 1 },
-      yaxis: { title: { text: "Loss" }, rangemode: "tozero" },
-      yaxis2: { title: { text: "Metric" }, overlaying: "y", side: "right", range: [0, 1], tickmode: "linear", tick0: 0, dtick: 0.2, showgrid: false },
+      xaxis: { title: { text: w.epoch }, dtick: 1 },
+      yaxis: { title: { text: w.loss }, rangemode: "tozero" },
+      yaxis2: { title: { text: w.metric }, overlaying: "y", side: "right", range: [0, 1], tickmode: "linear", tick0: 0, dtick: 0.2, showgrid: false },
       legend: { orientation: "h", y: -0.2 },
       height: 420,
       margin: { t: 50, r: 60 },

@@ -1,5 +1,6 @@
 // The live view of `trainer.train()` in a notebook: a progress bar over the epoch table (Epoch |
-// Training Loss | Validation Loss | metrics) updated in place, and the learning curves after each evaluation.
+// Training Loss | Validation Loss | metrics) updated in place, and the learning curves after each evaluation
+// (drawn by the kit while training, handed to the front end's Plotly renderer at the end).
 import type { CallbackExtra, TrainerCallback } from "../trainer/callbacks.js";
 import type { LogEntry, TrainerControl, TrainerState } from "../trainer/state.js";
 import type { TrainingArguments } from "../trainer/training-args.js";
@@ -113,12 +114,14 @@ export class NotebookProgressCallback implements TrainerCallback {
     this.render(args, state);
     const update = this.curvesId !== undefined;
     this.curvesId ??= newDisplayId();
-    showFigure(learningCurvesFigure(state.logHistory), { displayId: this.curvesId, update });
+    showFigure(learningCurvesFigure(state.logHistory), { displayId: this.curvesId, update, live: true });
   }
 
   onTrainEnd(args: TrainingArguments, state: TrainerState, _control?: TrainerControl, extra?: CallbackExtra): void {
     this.evaluating = extra?.stopped ?? "";
     this.render(args, state);
+    // The finished curves as a full figure: JupyterLab's Plotly renderer draws it afresh.
+    if (this.curvesId) showFigure(learningCurvesFigure(state.logHistory), { displayId: this.curvesId, update: true });
     this.tableId = undefined;
     this.curvesId = undefined;
   }

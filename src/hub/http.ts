@@ -40,12 +40,21 @@ export function connectionError(ctx: RequestContext, err: unknown, doing = "reac
   );
 }
 
-/** fetch, with network failures and timeouts reported as HubConnectionError. */
+/** A kept-alive socket the server closed just as it was reused: the request never reached it. */
+const closedIdleSocket = (err: unknown) => (err as { cause?: { code?: string } })?.cause?.code === "UND_ERR_SOCKET";
+
+/**
+ * fetch, with network failures and timeouts reported as HubConnectionError. A GET or HEAD that met a
+ * kept-alive socket closed by the server (seen under load, when timers run late) is sent once more.
+ */
 export async function hubFetch(url: string, init: RequestInit, ctx: RequestContext): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (err) {
-    throw connectionError(ctx, err);
+  const idempotent = ["GET", "HEAD"].includes((init.method ?? "GET").toUpperCase());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      if (!(idempotent && attempt === 1 && closedIdleSocket(err))) throw connectionError(ctx, err);
+    }
   }
 }
 
