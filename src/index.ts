@@ -10,3 +10,4 @@ export * from "./metrics/index.js";
 export * from "./trainer/index.js";
 export * from "./display/index.js";
 export * from "./exercise/index.js";
+export * from "./pipelines/index.js";

@@ -77,6 +77,7 @@ describe("AutoTokenizer.fromPretrained", () => {
     try {
       fs.copyFileSync(path.join(MODEL_DIR, "vocab.txt"), path.join(dir, "vocab.txt"));
       fs.copyFileSync(path.join(MODEL_DIR, "tokenizer_config.json"), path.join(dir, "tokenizer_config.json"));
+      fs.copyFileSync(path.join(MODEL_DIR, "config.json"), path.join(dir, "config.json"));
       const fromVocab = await AutoTokenizer.fromPretrained(dir);
       const options = { maxLength: 24, padding: "max_length", truncation: true } as const;
       assert.deepEqual(fromVocab(reference.texts, options), tokenizer(reference.texts, options));
@@ -241,10 +242,10 @@ describe("decoding and conversions", () => {
     assert.equal(tokenizer.getVocab().get("hello"), 7592);
   });
 
-  test("prints like Python", () => {
+  test("prints like Python (the class named by config.json's model_type, as AutoTokenizer resolves it)", () => {
     assert.equal(
       util.inspect(tokenizer),
-      "PreTrainedTokenizerFast(name_or_path='distilbert-base-uncased', vocab_size=30522, model_max_length=512, is_fast=True, padding_side='right', truncation_side='right', special_tokens={'unk_token': '[UNK]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'cls_token': '[CLS]', 'mask_token': '[MASK]'})",
+      "DistilBertTokenizerFast(name_or_path='distilbert-base-uncased', vocab_size=30522, model_max_length=512, is_fast=True, padding_side='right', truncation_side='right', special_tokens={'unk_token': '[UNK]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'cls_token': '[CLS]', 'mask_token': '[MASK]'})",
     );
   });
 });

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Callable } from "./callable.js";
 import { createJsTokenizer, type JsTokenizer } from "./tokenizers-js.js";
 import { checkMaxLength, checkPadding, padRight, paddedLength, wantsTruncation, type PaddingStrategy, type TruncationStrategy } from "./padding.js";
+import { familyOfClass } from "./families.js";
 import { resolveSpecialTokens, type SpecialTokenKey, type TokenizerConfig } from "./special-tokens.js";
 
 export interface TokenizeOptions {
@@ -30,19 +31,22 @@ export interface DecodeOptions {
   cleanUpTokenizationSpaces?: boolean;
 }
 
-/** One text: `tokenizer("...")`. */
+/** One text: `tokenizer("...")`. `token_type_ids` (zeros for one text) when the family's model takes them (BERT, ELECTRA, ALBERT). */
 export interface Encoding {
   input_ids: number[];
+  token_type_ids?: number[];
   attention_mask: number[];
 }
 /** A batch: `tokenizer(["...", "..."])`. */
 export interface BatchEncoding {
   input_ids: number[][];
+  token_type_ids?: number[][];
   attention_mask: number[][];
 }
 /** `returnTensors: "tf"`: int32 tensors [batch, length]. */
 export interface TensorEncoding {
   input_ids: tf.Tensor2D;
+  token_type_ids?: tf.Tensor2D;
   attention_mask: tf.Tensor2D;
 }
 
@@ -69,7 +73,8 @@ export class PreTrainedTokenizer extends Callable {
   readonly nameOrPath: string;
   /** tokenizer_config.json `model_max_length` (512 for DistilBERT); 1e30 when the config gives none. */
   readonly modelMaxLength: number;
-  readonly modelInputNames: readonly string[] = ["input_ids", "attention_mask"];
+  /** What the model takes, as Python's `model_input_names`: token_type_ids for BERT, ELECTRA and ALBERT, not for DistilBERT, RoBERTa and XLM-R. */
+  readonly modelInputNames: readonly string[];
   readonly paddingSide = "right";
   readonly truncationSide = "right";
   readonly specialTokensMap: Partial<Record<SpecialTokenKey, string>>;
@@ -96,6 +101,12 @@ export class PreTrainedTokenizer extends Callable {
     super();
     this.inner = createJsTokenizer(tokenizerJson, config);
     this.nameOrPath = nameOrPath;
+    const family = familyOfClass(config.tokenizer_class);
+    this.modelInputNames = Array.isArray(config.model_input_names)
+      ? config.model_input_names
+      : family?.tokenTypeIds === false
+        ? ["input_ids", "attention_mask"]
+        : ["input_ids", "token_type_ids", "attention_mask"];
     const maxLength = config.model_max_length;
     this.modelMaxLength = typeof maxLength === "number" && maxLength > 0 ? maxLength : NO_MAX_LENGTH;
     const model = this.inner.model;
@@ -103,6 +114,7 @@ export class PreTrainedTokenizer extends Callable {
     this.specialTokensMap = resolveSpecialTokens(
       { unk_token: model.unk_token, ...config },
       (token) => this.inner.token_to_id(token) !== undefined,
+      family?.specialTokens,
     );
     const id = (key: SpecialTokenKey): number | undefined => {
       const token = this.specialTokensMap[key];
@@ -148,7 +160,8 @@ export class PreTrainedTokenizer extends Callable {
     const encoded = this.padRows(rows, padding, limit);
     if (options.returnTensors === "tf") return toTensors(encoded) as unknown as TensorEncoding;
     if (options.returnTensors !== undefined) throw new TypeError(`returnTensors must be "tf" or left out, not ${JSON.stringify(options.returnTensors)}.`);
-    return batched ? encoded : { input_ids: encoded.input_ids[0], attention_mask: encoded.attention_mask[0] };
+    if (batched) return encoded;
+    return Object.fromEntries(Object.entries(encoded).map(([key, rows]) => [key, rows[0]])) as unknown as Encoding;
   }
 
   /** WordPiece tokens of `text`, without special tokens (Python's `tokenize`). */
@@ -256,13 +269,15 @@ export class PreTrainedTokenizer extends Callable {
     });
   }
 
+  /** Pads the rows; token types are all 0, as for one sequence. */
   private padRows(rows: number[][], padding: PaddingStrategy, maxLength: number): BatchEncoding {
     const target = paddedLength(padding, rows.map((r) => r.length), maxLength);
-    if (target === undefined) return { input_ids: rows, attention_mask: rows.map((r) => r.map(() => 1)) };
-    const padId = this.requirePadId();
+    const pad = (r: number[], value: number): number[] => (target === undefined ? r : padRight(r, target, value));
+    const padId = target === undefined ? 0 : this.requirePadId();
     return {
-      input_ids: rows.map((r) => padRight(r, target, padId)),
-      attention_mask: rows.map((r) => padRight(r.map(() => 1), target, 0)),
+      input_ids: rows.map((r) => pad(r, padId)),
+      ...(this.modelInputNames.includes("token_type_ids") ? { token_type_ids: rows.map((r) => pad(r.map(() => 0), 0)) } : {}),
+      attention_mask: rows.map((r) => pad(r.map(() => 1), 0)),
     };
   }
 
