@@ -24,7 +24,9 @@ import {
   RobertaConfig,
   RobertaForSequenceClassification,
 } from "../src/models/index.js";
+import { serveHub } from "../src/hub/index.js";
 import { readSafetensors } from "../src/safetensors.js";
+import { AutoTokenizer } from "../src/tokenizers/index.js";
 import { Trainer, TrainingArguments, setDefaultProgressCallback } from "../src/trainer/index.js";
 import { FIXTURES_DIR } from "./helpers/paths.js";
 
@@ -347,14 +349,22 @@ describe("token_type_ids: read by the models with token types, passed on by the 
       await initBackend("cpu");
       const model = await AutoModelForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, `${family}-tiny`));
       const forward = mock.method(model, "forward");
-      const dataset = Dataset.fromDict({ text: ref.inputs.texts, input_ids, attention_mask, token_type_ids: pairTypes, label: labels });
+      // Unpadded rows: DataCollatorWithPadding pads token_type_ids beside input_ids.
+      const unpad = (rows: number[][]) => rows.map((row, i) => row.slice(0, attention_mask[i].reduce((a, b) => a + b, 0)));
+      const dataset = Dataset.fromDict({ text: ref.inputs.texts, input_ids: unpad(input_ids), attention_mask: unpad(attention_mask), token_type_ids: unpad(pairTypes), label: labels });
+      const tokenizer = await AutoTokenizer.fromPretrained(path.join(FIXTURES_DIR, `${family}-tiny`));
       const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-types-"));
       tmpDirs.push(outputDir);
-      const trainer = new Trainer({ model, args: new TrainingArguments({ outputDir, maxSteps: 1, perDeviceTrainBatchSize: 5, saveStrategy: "no" }), trainDataset: dataset });
+      const args = new TrainingArguments({ outputDir, maxSteps: 1, perDeviceTrainBatchSize: 5, saveStrategy: "no" });
+      const trainer = new Trainer({ model, args, trainDataset: dataset, tokenizer });
       await trainer.train();
       await trainer.predict(dataset);
       assert.ok(forward.mock.calls.length >= 2);
-      for (const call of forward.mock.calls) assert.deepEqual(Object.keys(call.arguments[0] as object).sort(), expected);
+      for (const call of forward.mock.calls) {
+        const batch = call.arguments[0] as unknown as Record<string, tf.Tensor>;
+        assert.deepEqual(Object.keys(batch).sort(), expected);
+        if (batch.token_type_ids) assert.deepEqual(batch.token_type_ids.shape, batch.input_ids.shape);
+      }
       model.dispose();
     });
   }
@@ -408,10 +418,44 @@ describe("encoder families built from a config", () => {
     assert.throws(() => new ElectraConfig({ embedding_size: 0 }), /ElectraConfig: embedding_size must be a positive integer/);
     assert.throws(() => new RobertaConfig({ model_type: "bert" }), /RobertaConfig got model_type "bert"/);
     await assert.rejects(BertForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny")), /is a "roberta" model, not "bert": load it with AutoModel/);
+    const forModel = AutoConfig.forModel("xlm-roberta", { hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 37, vocab_size: 50 });
+    assert.equal(forModel.pad_token_id, 1);
+    const fromConfig = AutoModelForSequenceClassification.fromConfig(forModel, { seed: 0 });
+    assert.equal(fromConfig.constructor.name, "XLMRobertaForSequenceClassification");
+    assert.equal(AutoModel.fromConfig(forModel).constructor.name, "XLMRobertaModel");
+    assert.throws(() => AutoConfig.forModel("gpt2"), /forModel's config is a "gpt2" model, which this library does not implement\. Supported model types: distilbert, bert/);
+    fromConfig.dispose();
     await initBackend("cpu");
     const roberta = await RobertaForSequenceClassification.fromPretrained(path.join(FIXTURES_DIR, "roberta-tiny"));
     assert.ok(roberta instanceof RobertaForSequenceClassification);
     assert.throws(() => roberta.forward({ input_ids: [new Array(25).fill(5)] }), /25 tokens but this model has only 24 positions: truncate them/);
     roberta.dispose();
+  });
+});
+
+describe("every family from a hub repository id", () => {
+  it("AutoConfig, AutoModel and AutoModelForSequenceClassification load the fixtures served by a local hub", async () => {
+    await initBackend("cpu");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "tt-families-hub-"));
+    tmpDirs.push(root);
+    for (const family of ["bert", "roberta", "electra", "albert"]) fs.cpSync(path.join(FIXTURES_DIR, `${family}-tiny`), path.join(root, "tiny", family), { recursive: true });
+    const hub = await serveHub(root, { port: 0, host: "127.0.0.1" });
+    const cacheDir = path.join(root, ".cache");
+    try {
+      for (const family of ["bert", "roberta", "electra", "albert"]) {
+        const id = `tiny/${family}`;
+        assert.equal((await AutoConfig.fromPretrained(id, { endpoint: hub.url, cacheDir })).model_type, family);
+        const model = await AutoModelForSequenceClassification.fromPretrained(id, { endpoint: hub.url, cacheDir });
+        const ref = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, `${family}-tiny`, "reference.json"), "utf-8")) as Reference;
+        const error = tf.tidy(() => maxAbsDiff(model.forward({ input_ids: ref.inputs.input_ids, attention_mask: ref.inputs.attention_mask }).logits, ref.forward.logits));
+        assert.ok(error <= 1e-5, `${family}: logits off by ${error}`);
+        const { result: bare, warnings } = await captureWarnings(() => AutoModel.fromPretrained(id, { endpoint: hub.url, cacheDir }));
+        const unused = listedNames(warnings.find((w) => w.startsWith("Some weights of the model checkpoint")));
+        assert.ok(unused.length > 0 && unused.every((n) => n.startsWith("classifier.")), `${family}: the bare model leaves only the head: ${unused}`);
+        for (const m of [model, bare]) m.dispose();
+      }
+    } finally {
+      await hub.close();
+    }
   });
 });

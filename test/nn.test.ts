@@ -138,7 +138,18 @@ for (const backend of BACKENDS) {
       const x = tf.tensor1d(xs);
       assertClose(gelu(x).dataSync(), values, 1e-6, "gelu");
       assertClose(tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(x).dataSync(), slopes, 1e-6, "gelu'");
-      assert.throws(() => getActivation("swish"), /Unknown activation "swish"; supported: gelu, relu/);
+      assert.throws(() => getActivation("swish"), /Unknown activation "swish"; supported: gelu, gelu_new, gelu_pytorch_tanh, relu, tanh/);
+    });
+
+    it("gelu_new is the tanh approximation (ALBERT's), value and a gradient", () => {
+      const xs = [-6, -3, -1.5, -0.5, -0.001, 0, 0.001, 0.3, 1, 2.5, 6];
+      // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))), in Python float64.
+      const values = [-8.43964897967453e-11, -0.0036373920817729943, -0.10042842301976707, -0.15428599017485606, -0.000499601057786418, 0.0, 0.000500398942213582, 0.18537092354275922, 0.8411919906082768, 2.484915733910001, 5.9999999999156035];
+      const x = tf.tensor1d(xs);
+      assertClose(getActivation("gelu_new")(x).dataSync(), values, 1e-6, "gelu_new");
+      assert.ok(Math.abs(values[8] - 0.8413447460685429) > 1e-4, "differs from the exact GELU");
+      const slope = tf.grad((t: tf.Tensor) => tf.sum(getActivation("gelu_new")(t)))(tf.tensor1d([0])).dataSync()[0];
+      assert.ok(Math.abs(slope - 0.5) < 1e-6, `gelu_new'(0) ${slope}`);
     });
 
     it("Dropout is active in training mode only, scaled by 1/(1-p), reproducible after manualSeed", () => {

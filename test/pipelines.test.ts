@@ -1,6 +1,7 @@
 import { before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { initBackend } from "../src/backend.js";
 import { AutoModelForSequenceClassification } from "../src/models/index.js";
@@ -68,6 +69,23 @@ describe('pipeline("text-classification")', () => {
     const [r] = await fromObjects(texts[3]);
     assert.ok(Math.abs(r.score - Math.max(...expected[3])) <= TOLERANCE);
     await assert.rejects(pipeline("text-classification", { model }), /without a tokenizer: pass tokenizer/);
+  });
+
+  test("a tokenizer without model_max_length leaves texts whole", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-pipeline-"));
+    try {
+      for (const file of ["config.json", "model.safetensors", "tokenizer.json"]) fs.copyFileSync(path.join(TINY_MODEL_DIR, file), path.join(dir, file));
+      const { model_max_length: _, ...config } = JSON.parse(fs.readFileSync(path.join(TINY_MODEL_DIR, "tokenizer_config.json"), "utf8"));
+      fs.writeFileSync(path.join(dir, "tokenizer_config.json"), JSON.stringify(config));
+      const unbounded = await pipeline("text-classification", { model: dir });
+      // The first four texts are shorter than the reference's max_length, so nothing was cut there.
+      const results = (await unbounded(texts.slice(0, 4), { topK: null })) as Array<Array<{ label: string; score: number }>>;
+      results.forEach((ranked, i) => {
+        for (const { label, score } of ranked) assert.ok(Math.abs(score - expected[i][LABELS.indexOf(label)]) <= TOLERANCE);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("unknown tasks and options fail with a suggestion", async () => {

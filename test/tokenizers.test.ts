@@ -97,7 +97,7 @@ describe("AutoTokenizer.fromPretrained", () => {
   test("a repository without a tokenizer says so", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-empty-"));
     try {
-      await assert.rejects(AutoTokenizer.fromPretrained(dir), /neither tokenizer\.json nor vocab\.txt/);
+      await assert.rejects(AutoTokenizer.fromPretrained(dir), /has neither tokenizer\.json nor vocab\.txt, nor vocab\.json \+ merges\.txt, nor spiece\.model, nor sentencepiece\.bpe\.model, so no tokenizer can be loaded/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

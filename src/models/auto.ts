@@ -7,6 +7,7 @@ import { AlbertConfig, AlbertForSequenceClassification, AlbertModel } from "./al
 import { DistilBertConfig, DistilBertForSequenceClassification, DistilBertModel } from "./distilbert/index.js";
 import { EncoderForSequenceClassification, EncoderModel } from "./encoder/index.js";
 import { FromPretrainedOptions, configFromOptions, fetchConfigJSON, hubOptionsOf, loadPretrained } from "./loading.js";
+import { ModelInitOptions } from "./pretrained-model.js";
 
 const MODEL_TYPES = {
   distilbert: { config: DistilBertConfig, model: DistilBertModel, forSequenceClassification: DistilBertForSequenceClassification },
@@ -22,16 +23,21 @@ type ModelType = keyof typeof MODEL_TYPES;
 /** The supported model_type values. */
 export const SUPPORTED_MODEL_TYPES = Object.keys(MODEL_TYPES) as ModelType[];
 
-async function pick(idOrDir: string, options: HubOptions): Promise<{ json: Record<string, unknown>; entry: (typeof MODEL_TYPES)[ModelType] }> {
-  const json = await fetchConfigJSON(idOrDir, options);
-  const type = json.model_type;
+/** The classes of `type`; `what` names its source in errors (a repository, or a config). */
+function entryOf(type: unknown, what: string): (typeof MODEL_TYPES)[ModelType] {
   if (typeof type !== "string") {
-    throw new Error(`The config.json of ${idOrDir} has no "model_type", so the Auto classes cannot tell which model it is. Supported model types: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
+    throw new Error(`${what} has no "model_type", so the Auto classes cannot tell which model it is. Supported model types: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
   }
   if (!Object.hasOwn(MODEL_TYPES, type)) {
-    throw new Error(`${idOrDir} is a "${type}" model, which this library does not implement. Supported model types: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
+    throw new Error(`${what} is a "${type}" model, which this library does not implement. Supported model types: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
   }
-  return { json, entry: MODEL_TYPES[type as ModelType] };
+  return MODEL_TYPES[type as ModelType];
+}
+
+async function pick(idOrDir: string, options: HubOptions): Promise<{ json: Record<string, unknown>; entry: (typeof MODEL_TYPES)[ModelType] }> {
+  const json = await fetchConfigJSON(idOrDir, options);
+  const entry = entryOf(json.model_type, json.model_type === undefined ? `The config.json of ${idOrDir}` : idOrDir);
+  return { json, entry };
 }
 
 /** The config class of a repository's model_type. */
@@ -39,6 +45,12 @@ export class AutoConfig {
   static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<AutoConfigClass> {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
     return configFromOptions<AutoConfigClass>(entry.config, json, options);
+  }
+
+  /** A new config of `modelType` (e.g. "bert") with config.json keys `values`, as transformers' AutoConfig.for_model. */
+  static forModel(modelType: string, values: Record<string, unknown> = {}): AutoConfigClass {
+    const configClass: { fromJSON(json: Record<string, unknown>): AutoConfigClass } = entryOf(modelType, "AutoConfig.forModel's config").config;
+    return configClass.fromJSON({ ...values, model_type: modelType });
   }
 }
 
@@ -56,6 +68,11 @@ export class AutoModel {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
     return loadPretrained<EncoderModel, AutoConfigClass>(entry.model, entry.config, idOrDir, options, json);
   }
+
+  /** A new model of `config`'s type with random weights (transformers' `from_config`). */
+  static fromConfig(config: AutoConfigClass, options: ModelInitOptions = {}): EncoderModel {
+    return new (entryOf(config.model_type, "This config").model)(config as never, options) as EncoderModel;
+  }
 }
 
 /** A repository's model_type with a sequence classification head (e.g. DistilBertForSequenceClassification). */
@@ -68,5 +85,10 @@ export class AutoModelForSequenceClassification {
   static async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}): Promise<EncoderForSequenceClassification> {
     const { json, entry } = await pick(idOrDir, hubOptionsOf(options));
     return loadPretrained<EncoderForSequenceClassification, AutoConfigClass>(entry.forSequenceClassification, entry.config, idOrDir, options, json);
+  }
+
+  /** A new classifier of `config`'s type with random weights, initialised as in transformers (`from_config`). */
+  static fromConfig(config: AutoConfigClass, options: ModelInitOptions = {}): EncoderForSequenceClassification {
+    return new (entryOf(config.model_type, "This config").forSequenceClassification)(config as never, options) as EncoderForSequenceClassification;
   }
 }

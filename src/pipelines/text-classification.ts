@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Callable } from "../tokenizers/callable.js";
 import type { PreTrainedTokenizer } from "../tokenizers/index.js";
+import { NO_MAX_LENGTH } from "../tokenizers/tokenizer.js";
 import { checkOptionNames } from "./options.js";
 
 export type FunctionToApply = "softmax" | "sigmoid" | "none";
@@ -20,7 +21,7 @@ export interface TextClassificationOptions {
   functionToApply?: FunctionToApply;
   /** Texts run through the model at a time (padded to the longest of each batch). Default 8. */
   batchSize?: number;
-  /** Cut texts to this many tokens; default the tokenizer's model_max_length (longer texts cannot go through the model). */
+  /** Cut texts to this many tokens; default the tokenizer's model_max_length (longer texts cannot go through the model), if it has one. */
   maxLength?: number;
 }
 
@@ -80,7 +81,7 @@ export class TextClassificationPipeline extends Callable {
     const out: number[][] = [];
     const batchSize = this.options.batchSize ?? 8;
     for (let start = 0; start < texts.length; start += batchSize) {
-      const encoded = this.tokenizer(texts.slice(start, start + batchSize), { padding: true, truncation: true, maxLength: this.options.maxLength, returnTensors: "tf" });
+      const encoded = this.tokenizer(texts.slice(start, start + batchSize), { padding: true, ...this.truncation(), returnTensors: "tf" });
       try {
         const logits = tf.tidy(() => this.model.forward(encoded as unknown as Record<string, tf.Tensor>).logits);
         out.push(...(logits.arraySync() as number[][]).map((row) => activate(row, fn)));
@@ -90,6 +91,12 @@ export class TextClassificationPipeline extends Callable {
       }
     }
     return out;
+  }
+
+  /** Cut to maxLength, else to the tokenizer's model_max_length; a tokenizer without one (as some hub repositories) leaves texts whole, as Python does. */
+  private truncation(): { truncation?: true; maxLength?: number } {
+    const limit = this.options.maxLength ?? (this.tokenizer.modelMaxLength < NO_MAX_LENGTH ? this.tokenizer.modelMaxLength : undefined);
+    return limit === undefined ? {} : { truncation: true, maxLength: limit };
   }
 
   private defaultFunction(): FunctionToApply {

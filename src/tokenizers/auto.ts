@@ -67,7 +67,7 @@ export class AutoTokenizer {
     if (!json) {
       const converted = await convertedTokenizerJson(idOrDir, family, config, hub);
       if (!converted) {
-        const wanted = family ? family.files.join(" + ") : Object.values(TOKENIZER_FAMILIES).map((f) => f.files.join(" + ")).join(", or ");
+        const wanted = [...new Set((family ? [family] : Object.values(TOKENIZER_FAMILIES)).map((f) => f.files.join(" + ")))].join(", nor ");
         throw new Error(`"${idOrDir}" has neither tokenizer.json nor ${wanted}, so no tokenizer can be loaded from it. Use a model repository that has a tokenizer (e.g. "distilbert-base-uncased").`);
       }
       ({ json, family } = converted);

@@ -1,7 +1,8 @@
 /** tokenizer_config.json (and special_tokens_map.json) as transformers writes them. */
 export type TokenizerConfig = Record<string, any>;
 
-export const SPECIAL_TOKEN_KEYS = ["unk_token", "sep_token", "pad_token", "cls_token", "mask_token", "bos_token", "eos_token"] as const;
+// In the order Python prints them (SPECIAL_TOKENS_ATTRIBUTES).
+export const SPECIAL_TOKEN_KEYS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"] as const;
 export type SpecialTokenKey = (typeof SPECIAL_TOKEN_KEYS)[number];
 
 /** A special token is written either as its text or as an AddedToken object `{content, ...}`. */

@@ -54,7 +54,7 @@ export interface TensorEncoding {
 const PAD_VALUES = { attention_mask: 0, token_type_ids: 0, special_tokens_mask: 1 } as const;
 
 // Python's VERY_LARGE_INTEGER: "no limit" for tokenizers whose config gives no model_max_length.
-const NO_MAX_LENGTH = 1e30;
+export const NO_MAX_LENGTH = 1e30;
 
 
 /** Called like Python's tokenizer: `tokenizer(text)` or `tokenizer(texts, { maxLength, padding, truncation })`. */

@@ -9,12 +9,6 @@
  */
 const UNK_PENALTY = 10;
 
-interface TrieNode {
-  children: Map<string, TrieNode>;
-  /** Id of the piece that ends here. */
-  id?: number;
-}
-
 export interface UnigramJson {
   vocab: Array<[string, number]>;
   unk_id?: number | null;
@@ -24,7 +18,8 @@ export interface UnigramJson {
 export class UnigramModel {
   private readonly scores: number[];
   private readonly ids = new Map<string, number>();
-  private readonly root: TrieNode = { children: new Map() };
+  /** The longest piece, in characters: how far from each position pieces are looked up. */
+  private readonly maxChars: number;
   private readonly unkId?: number;
   private readonly unkScore: number;
   private readonly byteFallback: boolean;
@@ -32,17 +27,13 @@ export class UnigramModel {
   constructor(json: UnigramJson) {
     this.scores = json.vocab.map(([, score]) => score);
     let min = Infinity;
+    let maxChars = 0;
     json.vocab.forEach(([piece, score], id) => {
       this.ids.set(piece, id); // a repeated piece keeps its last id, as in Rust
-      let node = this.root;
-      for (const ch of piece) {
-        let next = node.children.get(ch);
-        if (!next) node.children.set(ch, (next = { children: new Map() }));
-        node = next;
-      }
-      node.id = id;
+      maxChars = Math.max(maxChars, Array.from(piece).length);
       if (score < min) min = score;
     });
+    this.maxChars = maxChars;
     this.unkId = json.unk_id ?? undefined;
     this.unkScore = min - UNK_PENALTY;
     this.byteFallback = json.byte_fallback ?? false;
@@ -59,16 +50,16 @@ export class UnigramModel {
     for (let start = 0; start < n; start++) {
       const till = bestScore[start];
       let single = false;
-      let node: TrieNode | undefined = this.root;
-      for (let end = start + 1; end <= n; end++) {
-        node = node.children.get(chars[end - 1]);
-        if (!node) break;
-        if (node.id === undefined) continue;
-        const candidate = this.scores[node.id] + till;
+      let piece = "";
+      for (let end = start + 1; end <= Math.min(n, start + this.maxChars); end++) {
+        piece += chars[end - 1];
+        const id = this.ids.get(piece);
+        if (id === undefined) continue;
+        const candidate = this.scores[id] + till;
         if (startOf[end] < 0 || candidate > bestScore[end]) {
           bestScore[end] = candidate;
           startOf[end] = start;
-          idOf[end] = node.id;
+          idOf[end] = id;
         }
         if (end === start + 1) single = true;
       }
