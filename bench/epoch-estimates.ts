@@ -12,10 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { backendInfo, initBackend } from "../src/backend.js";
 import { Dataset } from "../src/datasets/index.js";
-import {
-  AlbertConfig, AlbertForSequenceClassification, BertConfig, BertForSequenceClassification, DistilBertConfig, DistilBertForSequenceClassification,
-  ElectraConfig, ElectraForSequenceClassification, type EncoderForSequenceClassification, RobertaConfig, RobertaForSequenceClassification, XLMRobertaConfig, XLMRobertaForSequenceClassification,
-} from "../src/models/index.js";
+import { AutoConfig, AutoModelForSequenceClassification } from "../src/models/index.js";
 import { Trainer, TrainingArguments } from "../src/trainer/index.js";
 import { argValue, flag } from "./args.js";
 import { TSX, runJson, type Json } from "./child.js";
@@ -45,15 +42,6 @@ export const MODELS: Array<{ id: string; config: Json }> = [
   { id: "PlanTL-GOB-ES/roberta-base-bne", config: { model_type: "roberta", ...ROBERTA_BASE, vocab_size: 50262 } },
 ];
 
-const FAMILIES: Record<string, (config: Json) => EncoderForSequenceClassification> = {
-  distilbert: (c) => new DistilBertForSequenceClassification(new DistilBertConfig(c), { seed: 0 }),
-  bert: (c) => new BertForSequenceClassification(new BertConfig(c), { seed: 0 }),
-  roberta: (c) => new RobertaForSequenceClassification(new RobertaConfig(c), { seed: 0 }),
-  "xlm-roberta": (c) => new XLMRobertaForSequenceClassification(new XLMRobertaConfig(c), { seed: 0 }),
-  electra: (c) => new ElectraForSequenceClassification(new ElectraConfig(c), { seed: 0 }),
-  albert: (c) => new AlbertForSequenceClassification(new AlbertConfig(c), { seed: 0 }),
-};
-
 /** `n` tweets of SEQ random token ids (no padding), labels 0..2. */
 function randomTweets(n: number, vocabSize: number, seed: number): Dataset {
   let s = seed;
@@ -72,7 +60,8 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
   if (!spec) throw new Error(`unknown model ${id}: one of ${MODELS.map((m) => m.id).join(", ")}`);
   await initBackend(backend);
   let t = performance.now();
-  const model = FAMILIES[spec.config.model_type]({ ...spec.config, num_labels: NUM_LABELS });
+  const { model_type: modelType, ...values } = spec.config;
+  const model = AutoModelForSequenceClassification.fromConfig(AutoConfig.forModel(modelType, { ...values, num_labels: NUM_LABELS }), { seed: 0 });
   const buildS = (performance.now() - t) / 1000;
   const params = model.namedParameters().reduce((n, [, v]) => n + v.size, 0);
   if (backend === "wasm" && params * 16 > WASM_HEAP_BYTES) {
@@ -80,6 +69,8 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
   }
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-epoch-"));
   const stepTimes: number[] = [];
+  const stepCpuTimes: number[] = [];
+  let cpu = process.cpuUsage();
   let lastStepEnd = 0;
   let saveS = NaN;
   try {
@@ -91,8 +82,12 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
       }),
       trainDataset: randomTweets((1 + steps) * BATCH, spec.config.vocab_size, 1),
       callbacks: [{
-        onStepBegin: () => void (t = performance.now()),
-        onStepEnd: () => void stepTimes.push(((lastStepEnd = performance.now()) - t) / 1000),
+        onStepBegin: () => void ((t = performance.now()), (cpu = process.cpuUsage())),
+        onStepEnd: () => {
+          stepTimes.push(((lastStepEnd = performance.now()) - t) / 1000);
+          const used = process.cpuUsage(cpu);
+          stepCpuTimes.push((used.user + used.system) / 1e6);
+        },
         onSave: () => void (saveS = (performance.now() - lastStepEnd) / 1000),
       }],
     });
@@ -102,7 +97,7 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
     const evalS = (performance.now() - t) / 1000;
     const stepS = Math.min(...stepTimes.slice(1));
     return {
-      id, backend, description: backendInfo().description, params, build_s: buildS, step_times: stepTimes, step_s: stepS, micro_batch: microBatch,
+      id, backend, description: backendInfo().description, params, build_s: buildS, step_times: stepTimes, step_cpu_times: stepCpuTimes, step_s: stepS, micro_batch: microBatch,
       eval_s: evalS, save_s: saveS, epoch_s: STEPS_PER_EPOCH * stepS + evalS + saveS, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
@@ -113,38 +108,45 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
 const loadavg = () => os.loadavg().map((l) => Number(l.toFixed(1)));
 const fmtTime = (s: number) => (!Number.isFinite(s) ? "n/a" : s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
 
+/** Measures `ids` on `backends`, one process each; with `--json FILE`, merges into FILE (other models and backends kept) after each model. */
 function drive(): void {
   const quick = flag("--quick");
   const backends = argValue("--backends", "native,wasm").split(",").filter(Boolean);
   const ids = argValue("--models", MODELS.map((m) => m.id).join(",")).split(",").filter(Boolean);
   const steps: Record<string, number> = { native: quick ? 1 : 3, wasm: 1 };
+  const out = argValue("--json", "");
+  const results: Json = out && fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : {};
+  results.exercise = { train_rows: TRAIN_ROWS, steps_per_epoch: STEPS_PER_EPOCH, batch: BATCH, seq: SEQ, eval_rows: EVAL_ROWS };
+  results.machine = `${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`;
   const started = new Date();
-  const results: Json = {
-    date: started.toISOString(), machine: `${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, node ${process.version}`, load_before: loadavg(),
-    exercise: { train_rows: TRAIN_ROWS, steps_per_epoch: STEPS_PER_EPOCH, batch: BATCH, seq: SEQ, eval_rows: EVAL_ROWS },
-    models: {} as Json,
+  const runs: Json = (results.backends ??= {});
+  for (const b of backends) runs[b] = { date: started.toISOString(), load_before: loadavg(), timed_steps: steps[b] ?? 1 };
+  const models: Json = {};
+  for (const m of MODELS) if (results.models?.[m.id] || ids.includes(m.id)) models[m.id] = results.models?.[m.id] ?? {};
+  results.models = models;
+  const save = () => {
+    if (!out) return;
+    fs.writeFileSync(`${out}.tmp`, JSON.stringify(results, null, 1) + "\n");
+    fs.renameSync(`${out}.tmp`, out);
   };
-  console.log(`epoch of stance_climate (${TRAIN_ROWS} tweets, ${STEPS_PER_EPOCH} steps of ${BATCH}, length ${SEQ}, eval of ${EVAL_ROWS}, a checkpoint) — ${results.date}, load ${results.load_before.join(" ")}`);
+  console.log(`one epoch of stance_climate (${TRAIN_ROWS} tweets: ${STEPS_PER_EPOCH} steps of ${BATCH} at length ${SEQ}, an evaluation of ${EVAL_ROWS}, a checkpoint) — ${started.toISOString()}, load ${loadavg().join(" ")}`);
   for (const id of ids) {
-    const row: Json = (results.models[id] = {});
+    const row: Json = models[id];
     for (const backend of backends) {
       const run = (micro: number) => runJson(TSX, [__filename, "--model", id, "--backend", backend, "--steps", String(steps[backend] ?? 1), "--micro-batch", String(micro)]);
       let r = run(BATCH);
       // A step of 16 that does not fit wasm's heap runs as 2 micro-batches of 8 (the same work, as gradientAccumulationSteps 2).
       if (r.error && /WasmHeapError|cannot allocate/.test(r.error)) r = run(BATCH / 2);
-      row[backend] = { ...r, load: loadavg() };
-      row.params ??= r.params;
+      row[backend] = { ...r, load_after: loadavg() };
+      if (r.params) row.params = r.params;
       console.log(`${id.padEnd(42)} ${backend.padEnd(7)} ${r.error ? String(r.error).split("\n")[0].slice(0, 200) : r.skipped ? `skipped: ${r.skipped}` :
         `${(r.params / 1e6).toFixed(1)}M params, step ${r.step_s.toFixed(2)} s${r.micro_batch < BATCH ? ` (2 x ${r.micro_batch})` : ""}, eval ${r.eval_s.toFixed(1)} s, save ${r.save_s.toFixed(1)} s → epoch ${fmtTime(r.epoch_s)}`}`);
     }
+    save();
   }
-  results.load_after = loadavg();
-  console.log(`load after: ${results.load_after.join(" ")} (${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
-  const out = argValue("--json", "");
-  if (out) {
-    fs.writeFileSync(`${out}.tmp`, JSON.stringify(results, null, 1) + "\n");
-    fs.renameSync(`${out}.tmp`, out);
-  }
+  for (const b of backends) runs[b].load_after = loadavg();
+  save();
+  console.log(`load after: ${loadavg().join(" ")} (${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
 }
 
 async function main(): Promise<void> {
