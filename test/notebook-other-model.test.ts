@@ -6,11 +6,9 @@
 // Executed notebooks are saved under test-output/notebooks/exercise-4/.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { serveHub, type HubServer } from "../src/index.js";
-import { buildTinyHub, OTHER_MODEL_ID } from "./helpers/notebook-hub.js";
+import { describe, test } from "node:test";
+import { OTHER_MODEL_ID, useTinyHub } from "./helpers/notebook-hub.js";
 import { cellText, runNotebook, text, type Cell, type Notebook } from "./helpers/notebook-run.js";
 import { REPO_ROOT } from "./helpers/paths.js";
 
@@ -52,20 +50,7 @@ await ${n.trainer}.train();`,
 }
 
 describe("exercise 4's solution: another model from the hub", { concurrency: 2 }, () => {
-  let tmp: string;
-  let hub: HubServer;
-  let env: NodeJS.ProcessEnv;
-
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-other-model-"));
-    hub = await serveHub(await buildTinyHub(path.join(tmp, "hub")));
-    env = { HF_ENDPOINT: hub.url, HF_HOME: path.join(tmp, "hf-home"), HF_HUB_OFFLINE: "" };
-  });
-
-  after(async () => {
-    await hub?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const hub = useTinyHub("tt-other-model-");
 
   for (const spec of SOLUTIONS) {
     test(spec.file, async () => {
@@ -83,7 +68,7 @@ describe("exercise 4's solution: another model from the hub", { concurrency: 2 }
       fs.mkdirSync(dir, { recursive: true });
       const input = path.join(dir, "exercise-4.ipynb");
       fs.writeFileSync(input, JSON.stringify(notebook));
-      const { notebook: ran, failure } = await runNotebook(input, path.join(dir, "out", "exercise-4.ipynb"), { env });
+      const { notebook: ran, failure } = await runNotebook(input, path.join(dir, "out", "exercise-4.ipynb"), { env: hub.env });
       if (failure) assert.fail(`cell ${failure.index} failed:\n${failure.source}\n--- stderr ---\n${failure.stderr || "(nothing on stderr)"}`);
 
       // The hub's model is a RoBERTa: a new classification head on its body, trained two epochs and evaluated on validation.

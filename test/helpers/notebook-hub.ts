@@ -4,8 +4,10 @@
 // loads from the hub (distilroberta-base) stands in as a tiny random RoBERTa with roberta-tiny's
 // byte-level BPE tokenizer: another family and tokenizer than DistilBERT's.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { AutoConfig, AutoModel, DistilBertConfig, DistilBertModel, initBackend } from "../../src/index.js";
+import { after, before } from "node:test";
+import { AutoConfig, AutoModel, DistilBertConfig, DistilBertModel, initBackend, serveHub, type HubServer } from "../../src/index.js";
 import { FIXTURES_DIR, SHARED_HUB } from "./paths.js";
 
 export const TINY_DIM = 32;
@@ -45,4 +47,24 @@ async function buildTinyRoberta(modelDir: string): Promise<void> {
   const { model_type: modelType, ...values } = JSON.parse(fs.readFileSync(path.join(fixture, "config.json"), "utf8"));
   const config = AutoConfig.forModel(modelType, { ...values, max_position_embeddings: 514 });
   await AutoModel.fromConfig(config, { seed: 0 }).savePretrained(modelDir);
+}
+
+/**
+ * For a test file or suite: before its tests, the tiny hub served on 127.0.0.1 and a fresh HF_HOME;
+ * after them, both gone. `env` (set by `before`) is what a notebook kernel needs to use them.
+ */
+export function useTinyHub(prefix: string): { readonly env: NodeJS.ProcessEnv } {
+  const state = { env: {} as NodeJS.ProcessEnv };
+  let tmp: string | undefined;
+  let hub: HubServer | undefined;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    hub = await serveHub(await buildTinyHub(path.join(tmp, "hub")));
+    state.env = { HF_ENDPOINT: hub.url, HF_HOME: path.join(tmp, "hf-home"), HF_HUB_OFFLINE: "" };
+  });
+  after(async () => {
+    await hub?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return state;
 }
