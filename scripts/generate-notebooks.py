@@ -63,12 +63,12 @@ def model_table(lang):
         note = (f"*Una época: los 355 tweets de entrenamiento en 23 pasos de 16 tweets de 60 tokens, evaluar los 40 de validación y guardar un checkpoint. "
                 f"Medido con `npx tsx bench/epoch-estimates.ts` en una CPU de 2 núcleos compartida ({when}{'; con tanta carga los tiempos salen varias veces más largos que en un ordenador libre' if busy else ''}): "
                 f"cada modelo con la forma de su `config.json` y pesos al azar (el tiempo no depende de los pesos) y pasos reales del `Trainer`; "
-                f"— = no medido. Con `RAPIDO = true` los tweets son de 48 tokens: algo menos. Ejecútalo en tu ordenador para ver sus tiempos.*")
+                f"— = no medido; (2 × 8) = el paso de 16 tweets no cupo en los 4 GiB de `wasm` y se hizo en 2 lotes de 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, el mismo cálculo). Con `RAPIDO = true` los tweets son de 48 tokens: algo menos. Ejecútalo en tu ordenador para ver sus tiempos.*")
     else:
         note = (f"*One epoch: the 355 training tweets in 23 steps of 16 tweets of 60 tokens, evaluating the 40 validation tweets and saving a checkpoint. "
                 f"Measured with `npx tsx bench/epoch-estimates.ts` on a shared 2-core CPU ({when}{'; under such a load times come out several times longer than on an idle computer' if busy else ''}): "
                 f"each model with its `config.json`'s shape and random weights (time does not depend on the weights) and real `Trainer` steps; "
-                f"— = not measured. With `QUICK = true` tweets are 48 tokens: somewhat less. Run it on your computer to see its times.*")
+                f"— = not measured; (2 × 8) = the step of 16 tweets did not fit `wasm`'s 4 GiB and ran as 2 batches of 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, the same computation). With `QUICK = true` tweets are 48 tokens: somewhat less. Run it on your computer to see its times.*")
     return head + "\n" + "\n".join(rows) + "\n\n" + note
 
 EXAMPLES = '''[
