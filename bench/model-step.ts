@@ -1,5 +1,5 @@
 // One backend's figures for `npm run bench` (run in its own process, so that its peak RSS is its
-// own): a DistilBERT of the given config with random weights, a training step (forward,
+// own): a model of the given config.json (any model_type: DistilBERT, BERT, RoBERTa...) with random weights, a training step (forward,
 // cross-entropy, backward, AdamW update) and inference (eval mode, no gradients), samples/s.
 // Prints one JSON line on stdout.
 //   tsx bench/model-step.ts --backend native|wasm|cpu --config config.json [--batch 16 --seq 60]
@@ -8,8 +8,7 @@ import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, backendInfo } from "../src/backend.js";
 import { NATIVE_BACKEND, profileNativeKernels } from "../src/accel/native-backend.js";
-import { DistilBertConfig } from "../src/models/distilbert/configuration.js";
-import { DistilBertForSequenceClassification } from "../src/models/distilbert/model.js";
+import { AutoConfig, AutoModelForSequenceClassification } from "../src/models/auto.js";
 import { AdamW } from "../src/trainer/adamw.js";
 import { clipGradNorm } from "../src/trainer/clip-grad-norm.js";
 import { argValue, flag } from "./args.js";
@@ -28,8 +27,10 @@ async function main(): Promise<void> {
   await initBackend(backend);
   const description = backendInfo().description;
 
-  const config = DistilBertConfig.fromJSON({ ...JSON.parse(fs.readFileSync(configPath, "utf8")), num_labels: numLabels });
-  const model = new DistilBertForSequenceClassification(config, { seed: 0 });
+  const json = JSON.parse(fs.readFileSync(configPath, "utf8")) as Record<string, unknown>;
+  const config = AutoConfig.forModel(String(json.model_type), { ...json, num_labels: numLabels });
+  const model = AutoModelForSequenceClassification.fromConfig(config, { seed: 0 });
+  const firstId = (config.pad_token_id as number) + 1; // no padding among the ids (RoBERTa's pad id is 1)
   const params = model.namedParameters().filter(([, v]) => v.trainable);
   const nameOf = new Map(params.map(([n, v]) => [v.name, n]));
   const optimizer = new AdamW(params, { lr: 5e-5, weightDecay: 0 });
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   let seed = 1;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const makeInputs = (seqLength: number) => {
-    const ids = Array.from({ length: batch }, () => Array.from({ length: seqLength }, () => 1 + Math.floor(rand() * (config.vocab_size - 1))));
+    const ids = Array.from({ length: batch }, () => Array.from({ length: seqLength }, () => firstId + Math.floor(rand() * (config.vocab_size - firstId))));
     const labels = Array.from({ length: batch }, () => Math.floor(rand() * numLabels));
     const slices = Array.from({ length: Math.ceil(batch / microBatch) }, (_, i) => [i * microBatch, Math.min(batch, (i + 1) * microBatch)]);
     return slices.map(([a, b]) => ({

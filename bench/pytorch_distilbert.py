@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch baseline for `npm run bench`: a plain DistilBERT for sequence classification.
+"""PyTorch baseline for `npm run bench`: a plain DistilBERT for sequence classification, or a
+BERT / RoBERTa of the config's shape (`model_type` "bert" or "roberta").
 
-Same shapes as the TypeScript bench (config.json of distilbert-base-uncased, random weights),
+Same shapes as the TypeScript bench (the config.json given, random weights),
 same work: one training step = forward + cross-entropy + backward + AdamW update, and inference =
 forward in eval mode without gradients. Prints one JSON object on stdout.
 
@@ -27,18 +28,21 @@ except ImportError:
 
 
 class Layer(nn.Module):
-    def __init__(self, dim, hidden, heads, dropout, attn_dropout):
+    """Post-LayerNorm layer; BERT drops out the attention's output too (DistilBERT does not)."""
+
+    def __init__(self, dim, hidden, heads, dropout, attn_dropout, eps=1e-12, attn_out_dropout=0.0):
         super().__init__()
         self.heads = heads
         self.q_lin = nn.Linear(dim, dim)
         self.k_lin = nn.Linear(dim, dim)
         self.v_lin = nn.Linear(dim, dim)
         self.out_lin = nn.Linear(dim, dim)
-        self.sa_layer_norm = nn.LayerNorm(dim, eps=1e-12)
+        self.sa_layer_norm = nn.LayerNorm(dim, eps=eps)
         self.lin1 = nn.Linear(dim, hidden)
         self.lin2 = nn.Linear(hidden, dim)
-        self.output_layer_norm = nn.LayerNorm(dim, eps=1e-12)
+        self.output_layer_norm = nn.LayerNorm(dim, eps=eps)
         self.dropout = nn.Dropout(dropout)
+        self.attn_out_dropout = nn.Dropout(attn_out_dropout)
         self.attn_dropout = nn.Dropout(attn_dropout)
 
     def forward(self, x, mask):
@@ -56,7 +60,7 @@ class Layer(nn.Module):
         scores = scores.masked_fill((mask == 0).view(b, 1, 1, s), torch.finfo(scores.dtype).min)
         weights = self.attn_dropout(F.softmax(scores, dim=-1))
         ctx = torch.matmul(weights, v).transpose(1, 2).reshape(b, s, d)
-        x = self.sa_layer_norm(self.out_lin(ctx) + x)
+        x = self.sa_layer_norm(self.attn_out_dropout(self.out_lin(ctx)) + x)
         ffn = self.dropout(self.lin2(F.gelu(self.lin1(x))))
         return self.output_layer_norm(ffn + x)
 
@@ -85,6 +89,45 @@ class DistilBert(nn.Module):
             x = layer(x, attention_mask)
         pooled = self.cls_dropout(F.relu(self.pre_classifier(x[:, 0])))
         return self.classifier(pooled)
+
+
+class Bert(nn.Module):
+    """BERT (pooler → classifier) or RoBERTa (positions from pad + 1, dense → tanh → out_proj on <s>)."""
+
+    def __init__(self, cfg, num_labels):
+        super().__init__()
+        d = cfg["hidden_size"]
+        eps = cfg["layer_norm_eps"]
+        p = cfg["hidden_dropout_prob"]
+        self.roberta = cfg["model_type"] == "roberta"
+        self.pad = cfg["pad_token_id"]
+        self.word_embeddings = nn.Embedding(cfg["vocab_size"], d, padding_idx=self.pad)
+        self.position_embeddings = nn.Embedding(cfg["max_position_embeddings"], d, padding_idx=self.pad if self.roberta else None)
+        self.token_type_embeddings = nn.Embedding(cfg["type_vocab_size"], d)
+        self.emb_layer_norm = nn.LayerNorm(d, eps=eps)
+        self.dropout = nn.Dropout(p)
+        self.layers = nn.ModuleList(
+            Layer(d, cfg["intermediate_size"], cfg["num_attention_heads"], p, cfg["attention_probs_dropout_prob"], eps, p)
+            for _ in range(cfg["num_hidden_layers"])
+        )
+        self.dense = nn.Linear(d, d)  # BERT's pooler, RoBERTa's classifier.dense
+        self.classifier = nn.Linear(d, num_labels)
+
+    def forward(self, input_ids, attention_mask):
+        s = input_ids.shape[1]
+        if self.roberta:
+            real = (input_ids != self.pad).long()
+            pos = torch.cumsum(real, dim=1) * real + self.pad
+        else:
+            pos = torch.arange(s, device=input_ids.device).unsqueeze(0)
+        types = torch.zeros_like(input_ids)
+        emb = self.word_embeddings(input_ids) + self.position_embeddings(pos) + self.token_type_embeddings(types)
+        x = self.dropout(self.emb_layer_norm(emb))
+        for layer in self.layers:
+            x = layer(x, attention_mask)
+        if self.roberta:
+            return self.classifier(self.dropout(torch.tanh(self.dense(self.dropout(x[:, 0])))))
+        return self.classifier(self.dropout(torch.tanh(self.dense(x[:, 0]))))
 
 
 def blas_in_use():
@@ -121,9 +164,9 @@ def main():
     torch.manual_seed(0)
     with open(args.config) as f:
         cfg = json.load(f)
-    model = DistilBert(cfg, args.labels)
+    model = (DistilBert if cfg.get("model_type", "distilbert") == "distilbert" else Bert)(cfg, args.labels)
     opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.0)
-    ids = torch.randint(1, cfg["vocab_size"], (args.batch, args.seq))
+    ids = torch.randint(cfg.get("pad_token_id", 0) + 1, cfg["vocab_size"], (args.batch, args.seq))
     mask = torch.ones(args.batch, args.seq, dtype=torch.long)
     labels = torch.randint(0, args.labels, (args.batch,))
 

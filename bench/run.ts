@@ -8,6 +8,9 @@
 // - ratios TS/PyTorch, and the projected wall time of the exercise (5 epochs) with padding to 60,
 //   dynamic padding, and dynamic padding with groupByLength.
 //
+// - the same training step and inference for bert-base-uncased- and roberta-base-shaped models,
+//   one round each beside PyTorch (--models to choose, --models "" for none).
+//
 // Flags: --quick (fewer steps, one round), --rounds N (default 2), --backends native,wasm (default:
 //   every one present but cpu),
 //   --with-cpu, --no-pytorch,
@@ -21,6 +24,11 @@ import { ROOT, TSX, runJson, type Json } from "./child.js";
 const SHARED = process.env.TT_SHARED_DIR ?? path.resolve(ROOT, "..", "shared");
 const HUB = path.join(SHARED, "hub");
 const CONFIG = path.join(HUB, "distilbert", "distilbert-base-uncased", "config.json");
+/** The other families measured beside DistilBERT, with the configs of their base checkpoints (--models to choose). */
+const OTHER_MODELS: Record<string, string> = {
+  "bert-base-uncased": path.join(ROOT, "bench", "configs", "bert-base-uncased.json"),
+  "roberta-base": path.join(ROOT, "bench", "configs", "roberta-base.json"),
+};
 const PYTHON = "/usr/bin/python3";
 const BATCH = 16, SEQ = 60, EPOCHS = 5, EVAL_BATCH = 8;
 const quick = flag("--quick");
@@ -29,13 +37,13 @@ function tokenizeBench(): Json {
   return runJson(TSX, [path.join("bench", "tokenize.ts"), "--hub", HUB, "--repeats", quick ? "3" : "5"]);
 }
 
-function backendBench(backend: string): Json {
+function backendBench(backend: string, config = CONFIG): Json {
   const steps = backend === "native" ? (quick ? ["2", "3"] : ["3", "5"]) : backend === "wasm" ? ["1", "2"] : ["1", "1"];
-  const args = [path.join("bench", "model-step.ts"), "--backend", backend, "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
+  const args = [path.join("bench", "model-step.ts"), "--backend", backend, "--config", config, "--batch", String(BATCH), "--seq", String(SEQ),
     "--train-steps", steps[0], "--infer-steps", steps[1]];
   // The wasm heap (4 GiB) holds a step only in micro-batches of 8 (gradients summed: same work).
   if (backend === "wasm") args.push("--micro-batch", "8");
-  if (backend === "native") args.push("--extra-seq", "30");
+  if (backend === "native" && config === CONFIG) args.push("--extra-seq", "30");
   if (flag("--profile")) args.push("--profile");
   return runJson(TSX, args);
 }
@@ -54,7 +62,7 @@ function cpuFlags(): string {
   }
 }
 
-function pytorchBench(): Json {
+function pytorchBench(config = CONFIG): Json {
   if (!fs.existsSync(PYTHON)) return { error: `${PYTHON} not found: apt-get install python3 python3-torch libopenblas0-pthread` };
   const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (probe.status !== 0) return { error: "PyTorch is missing: apt-get install python3-torch libopenblas0-pthread (the bench installs nothing)" };
@@ -72,7 +80,7 @@ function pytorchBench(): Json {
     notes.push("OpenBLAS autodetection picked Prescott (SSE3) on this AVX-512 CPU; baseline run with OPENBLAS_CORETYPE=SkylakeX");
   }
   const steps = quick ? ["2", "3"] : ["3", "5"];
-  const r = runJson(PYTHON, [path.join("bench", "pytorch_distilbert.py"), "--config", CONFIG, "--batch", String(BATCH), "--seq", String(SEQ),
+  const r = runJson(PYTHON, [path.join("bench", "pytorch_distilbert.py"), "--config", config, "--batch", String(BATCH), "--seq", String(SEQ),
     "--threads", "2", "--train-steps", steps[0], "--infer-steps", steps[1]], env);
   if (r.blas === "reference") notes.push("PyTorch runs on the reference BLAS (slow): apt-get install libopenblas0-pthread");
   return { ...r, openblas_core: env.OPENBLAS_CORETYPE ?? core, notes };
@@ -182,6 +190,8 @@ function main(): void {
   for (const b of wanted) row(`TS ${runs[b].description ?? b}`, runs[b]);
   for (const n of torch.notes ?? []) console.log(`  note: ${n}`);
 
+  results.models = otherModels(wanted, row);
+
   const ok = wanted.map((b) => [b, runs[b]] as [string, Json]).filter(([, r]) => !r.error);
   const fastest = ok.sort((x, y) => y[1].train_samples_per_s - x[1].train_samples_per_s)[0];
   if (fastest && !torch.error) {
@@ -218,6 +228,28 @@ function main(): void {
     fs.renameSync(`${out}.tmp`, out);
   }
   console.log(`\n(${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
+}
+
+/** BERT- and RoBERTa-shaped models: one round each of PyTorch and the fastest backend asked for (wasm only if alone). */
+function otherModels(wanted: string[], row: (name: string, r: Json) => void): Json {
+  const names = argValue("--models", Object.keys(OTHER_MODELS).join(",")).split(",").filter(Boolean);
+  const unknown = names.filter((n) => !(n in OTHER_MODELS));
+  if (unknown.length) throw new Error(`--models: unknown ${unknown.join(", ")}; choose among ${Object.keys(OTHER_MODELS).join(", ")}.`);
+  const backend = wanted.includes("native") ? "native" : wanted[0];
+  const out: Json = {};
+  for (const name of names) {
+    const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : best([pytorchBench(OTHER_MODELS[name])]);
+    const ts = best([backendBench(backend, OTHER_MODELS[name])]);
+    out[name] = { pytorch: torch, [backend]: ts };
+    console.log(`\n${name} shape (random weights, ${fmt((ts.params ?? torch.params) / 1e6, 1)}M parameters), batch ${BATCH}, sequence ${SEQ}, one round`);
+    row(`PyTorch ${torch.torch ?? ""} (${torch.blas ?? "?"} ${torch.openblas_core ?? ""}, ${torch.threads ?? "?"} threads)`, torch);
+    row(`TS ${ts.description ?? backend}`, ts);
+    if (!ts.error && !torch.error) {
+      if (ts.params !== torch.params) console.log(`  note: ${ts.params} parameters in TS, ${torch.params} in PyTorch`);
+      console.log(`  ratio TS(${backend})/PyTorch: training ${fmt(ts.train_samples_per_s / torch.train_samples_per_s)}x, inference ${fmt(ts.infer_samples_per_s / torch.infer_samples_per_s)}x`);
+    }
+  }
+  return out;
 }
 
 function machine(): string {

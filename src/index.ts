@@ -4,6 +4,7 @@ export * from "./hub/index.js";
 export * from "./datasets/index.js";
 export * from "./tokenizers/index.js";
 export * from "./safetensors.js";
+export * from "./pytorch/index.js";
 export * from "./nn/index.js";
 export * from "./models/index.js";
 export * from "./metrics/index.js";

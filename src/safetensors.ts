@@ -1,6 +1,6 @@
 // Read and write the safetensors format: an 8-byte little-endian header length, a JSON header
 // ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}), then raw
-// little-endian tensor bytes. Pickled checkpoints (pytorch_model.bin) are never loaded.
+// little-endian tensor bytes. Pickled checkpoints (pytorch_model.bin) are read by ./pytorch/.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 
@@ -42,6 +42,11 @@ const ITEM_SIZE: Record<SafetensorsDtype, number> = {
 
 // The reference implementation refuses headers above 100 MB; a real one is a few hundred KB.
 const MAX_HEADER_BYTES = 100_000_000;
+
+/** Bytes per value of `dtype`. */
+export function dtypeItemSize(dtype: SafetensorsDtype): number {
+  return ITEM_SIZE[dtype];
+}
 
 /** Read a .safetensors file into memory. */
 export async function readSafetensors(file: string): Promise<SafetensorsFile> {
@@ -122,7 +127,7 @@ export function parseSafetensors(buffer: Uint8Array, source = "<buffer>"): Safet
   for (const s of specs) {
     // A copy (Buffer.slice would be a view), so each tensor owns an aligned ArrayBuffer.
     const bytes = new Uint8Array(buffer.subarray(dataStart + s.begin, dataStart + s.end));
-    tensors.set(s.name, { dtype: s.dtype, shape: s.shape, data: decode(s.dtype, bytes) });
+    tensors.set(s.name, { dtype: s.dtype, shape: s.shape, data: decodeTensorBytes(s.dtype, bytes) });
   }
   return { tensors, metadata };
 }
@@ -174,23 +179,6 @@ export async function writeSafetensors(file: string, tensors: TensorsToWrite, me
   }
 }
 
-/**
- * Call with the weight files a model repository or folder holds. Throws when the only weights are a
- * pickled PyTorch/TF checkpoint: unpickling can run arbitrary code, so it is never loaded.
- */
-export function refusePickle(source: string, files: string[]): void {
-  const names = files.map((f) => path.basename(f));
-  if (names.some((f) => f.endsWith(".safetensors") || f === "model.safetensors.index.json")) return;
-  const pickled = names.filter((f) => /^pytorch_model(-\d+-of-\d+)?\.bin$/.test(f) || f === "pytorch_model.bin.index.json" || f.endsWith(".pt") || f.endsWith(".pth") || f.endsWith(".ckpt"));
-  if (pickled.length === 0) return;
-  throw new SafetensorsError(
-    `${source}: only ${pickled.join(", ")} found, a pickled checkpoint that can execute code when loaded, so it is not read. ` +
-      `Convert it to safetensors in Python: \`from transformers import AutoModel; ` +
-      `AutoModel.from_pretrained("${source}").save_pretrained("OUT_DIR", safe_serialization=True)\` ` +
-      `(or use the hub's "safetensors/convert" Space), then load OUT_DIR.`,
-  );
-}
-
 function isPlainObject(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -199,9 +187,11 @@ function isNonNegativeInteger(v: unknown): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
-// Safetensors data is little-endian, as is every platform Node runs on.
-// `bytes` is a fresh copy with its own aligned ArrayBuffer.
-function decode(dtype: SafetensorsDtype, bytes: Uint8Array): TensorArray {
+/**
+ * Little-endian bytes as values of `dtype` (F16 and BF16 widened to Float32Array); every platform
+ * Node runs on is little-endian. `bytes` must own its whole, aligned ArrayBuffer (a fresh copy).
+ */
+export function decodeTensorBytes(dtype: SafetensorsDtype, bytes: Uint8Array): TensorArray {
   const buf = bytes.buffer as ArrayBuffer;
   switch (dtype) {
     case "F64": return new Float64Array(buf);

@@ -198,11 +198,14 @@ describe("fromPretrained errors", () => {
     await assert.rejects(AutoModel.fromPretrained(folder("untyped", { "config.json": "{}" })), /has no "model_type"/);
   });
 
-  it("a folder with only pytorch_model.bin is refused (never unpickled), suggesting safetensors", async () => {
+  it("a pytorch_model.bin that is no checkpoint, and a folder without weights, say what to do", async () => {
     const config = fs.readFileSync(path.join(TINY_MODEL_DIR, "config.json"));
     const dir = folder("pickled", { "config.json": config, "pytorch_model.bin": Buffer.from("not read") });
-    await assert.rejects(AutoModelForSequenceClassification.fromPretrained(dir), /only pytorch_model\.bin found.*safetensors/s);
-    await assert.rejects(AutoModel.fromPretrained(folder("noweights", { "config.json": config })), /has no model\.safetensors/);
+    await assert.rejects(AutoModelForSequenceClassification.fromPretrained(dir), /pytorch_model\.bin: not a PyTorch checkpoint .*Re-download it/);
+    await assert.rejects(
+      AutoModel.fromPretrained(folder("noweights", { "config.json": config })),
+      /has no model weights that fromPretrained reads \(model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin, pytorch_model\.bin\.index\.json\); its files: config\.json/,
+    );
   });
 
   it("a folder without config.json", async () => {
@@ -237,7 +240,7 @@ describe("fromPretrained from a hub", () => {
       const config = (await AutoConfig.fromPretrained("distilbert-base-uncased", options)) as DistilBertConfig;
       assert.equal(config.dim, 768);
       assert.equal(config.n_layers, 6);
-      await assert.rejects(AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { ...options, numLabels: 4 }), /distilbert-base-uncased has no model\.safetensors .*config\.json/);
+      await assert.rejects(AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { ...options, numLabels: 4 }), /distilbert-base-uncased has no model weights that fromPretrained reads .*; its files: .*config\.json/);
     } finally {
       await hub.close();
     }

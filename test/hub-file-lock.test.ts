@@ -76,3 +76,49 @@ test("processes sharing a cache download the same file at once: all get it whole
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test("withFileLock: a lock whose pid now belongs to a live, unrelated process is taken over once it is not refreshed", { timeout: 30_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-lock-"));
+  const target = path.join(dir, "blob");
+  const hourAgo = new Date(Date.now() - 3600_000);
+  // A bare pid (older lock files) and pid@host of a host sharing the cache: both alive as far as kill(pid, 0) can tell.
+  for (const holder of [String(process.pid), "1", `1@${os.hostname()}`, "4242@another-host abc"]) {
+    fs.writeFileSync(`${target}.lock`, holder);
+    fs.utimesSync(`${target}.lock`, hourAgo, hourAgo);
+    const said: string[] = [];
+    assert.equal(await withFileLock(target, async () => "ran", { notify: (m) => void said.push(m) }), "ran", holder);
+    assert.match(said.join("\n"), /Took over the lock .*blob\.lock of process \d+ on \S+: it has exited or not refreshed the lock for 30 s/, holder);
+    assert.ok(!fs.existsSync(`${target}.lock`));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("withFileLock: while a fresh lock of another host is held, says what it waits for", { timeout: 30_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-lock-"));
+  const target = path.join(dir, "blob");
+  fs.writeFileSync(`${target}.lock`, "4242@another-host abc");
+  let ran = false;
+  let told!: (message: string) => void;
+  const notice = new Promise<string>((resolve) => (told = resolve));
+  const waiting = withFileLock(target, async () => void (ran = true), { what: 'the download of "tokenizer.json"', noticeAfterMs: 0, notify: (m) => told(m) });
+  const message = await notice;
+  assert.match(message, /^Waiting for the download of "tokenizer\.json": process 4242 on another-host holds the lock .*blob\.lock\. It is taken over if that process exits or stops refreshing it for 30 s\.$/);
+  assert.equal(ran, false);
+  fs.rmSync(`${target}.lock`);
+  await waiting;
+  assert.equal(ran, true);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("withFileLock: the holder keeps its lock fresh while it works", { timeout: 30_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-lock-"));
+  const target = path.join(dir, "blob");
+  const lock = `${target}.lock`;
+  await withFileLock(target, async () => {
+    const old = new Date(Date.now() - 3600_000);
+    fs.utimesSync(lock, old, old);
+    while (Date.now() - fs.statSync(lock).mtimeMs > 60_000) await new Promise((r) => setTimeout(r, 100));
+  });
+  assert.ok(!fs.existsSync(lock));
+  fs.rmSync(dir, { recursive: true, force: true });
+});

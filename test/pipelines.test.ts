@@ -58,6 +58,9 @@ describe('pipeline("text-classification")', () => {
     assert.equal(top2.length, 2);
     const order = expected[1].map((p, i) => [p, i]).sort((a, b) => b[0] - a[0]);
     assert.deepEqual(top2.map((r) => r.label), [LABELS[order[0][1]], LABELS[order[1][1]]]);
+    const all = await pipeline("text-classification", { model: TINY_MODEL_DIR, maxLength: 24, topK: null });
+    assert.deepEqual((await all(texts[1])).map((r) => r.label), order.map(([, i]) => LABELS[i]), "the pipeline's topK: null, for a single text");
+    assert.equal((await all(texts[1], { topK: undefined })).length, 4, "an undefined call option keeps the pipeline's");
     const sig = await sa(texts[1], { topK: 1, functionToApply: "sigmoid" });
     assert.ok(Math.abs(sig[0].score - 1 / (1 + Math.exp(-reference.forward.logits[1][order[0][1]]))) <= TOLERANCE);
   });

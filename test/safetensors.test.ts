@@ -6,7 +6,6 @@ import * as path from "node:path";
 import {
   parseSafetensors,
   readSafetensors,
-  refusePickle,
   SafetensorsError,
   writeSafetensors,
 } from "../src/safetensors.js";
@@ -204,18 +203,4 @@ test("malformed files fail with a clear error naming the file", async () => {
   rejects(whole.subarray(0, 1000), /runs past the end of the file/);
 
   await assert.rejects(readSafetensors("/nonexistent/model.safetensors"), /\/nonexistent\/model\.safetensors: no such file/);
-});
-
-test("refusePickle refuses pickle-only checkpoints and says how to convert", () => {
-  assert.doesNotThrow(() => refusePickle("me/model", ["config.json", "model.safetensors", "pytorch_model.bin"]));
-  assert.doesNotThrow(() => refusePickle("me/model", ["model.safetensors.index.json", "pytorch_model.bin"]));
-  assert.doesNotThrow(() => refusePickle("me/model", ["config.json"]));
-  assert.throws(
-    () => refusePickle("me/model", ["config.json", "pytorch_model.bin"]),
-    (err: unknown) =>
-      err instanceof SafetensorsError &&
-      /me\/model: only pytorch_model\.bin found/.test(err.message) &&
-      /safe_serialization=True/.test(err.message),
-  );
-  assert.throws(() => refusePickle("dir", ["/x/pytorch_model-00001-of-00002.bin", "/x/pytorch_model.bin.index.json"]), /pickled/);
 });

@@ -43,7 +43,11 @@ const tokenizerJsonOf = (family: string): Record<string, any> => JSON.parse(fs.r
 // ﬁ→fi, NBSP→space, …→..., e+U+0301→é, Å→A, 😂→:joy:, Ⅰ→I, Ⅱ→II.
 const CHARSMAP =
   "AAQAAAAAAQBBDQAAEwAAgMwYAgCBBQAAGgAAgKAFAAAAAACAhQUAAAwAAICAnAIAph0AAAIAAIAOAACAEAAAgIX8AgCgdQAAoX0AAIEFAAAXAACAoVkAABUAAICfWAIAogkAAJgMAgCCDQAABgAAgBoAAAAdAAAAHAAAAB8AAAAeAAAArMwCACAAAAAjAAAAIgAAACUAAABlqAMAJwAAACYAAAApAAAAKAAAACsAAAAqAAAALQAAACwAAAAvAAAALgAAALwUAgAwAAAAMwAAADIAAAA1AAAANAAAADcAAAA2AAAAOQAAADgAAAA7AAAAOgAAAD0AAAA8AAAAPwAAAD4AAABBAAAAQAAAAEMAAABCAAAARQAAAEQAAABHAAAARgAAAEkAAABIAAAASwAAAEoAAABNAAAATAAAAE8AAABOAAAAUQAAAFAAAABTAAAAUgAAAFUAAABUAAAAVwAAAFYAAABZAAAAWAAAAFsAAABaAAAAXQAAAFwAAABfAAAAXgAAAGEAAABgAAAAYwAAAGIAAABlAAAAZAAAAGcAAABmAAAAaQAAAGgAAABrAAAAagAAAG0AAABsAAAAbwAAAG4AAABxAAAAcAAAAHMAAAByAAAAdQAAAHQAAAB3AAAAdgAAAHkAAAB4AAAAewAAAHoAAAB9AAAAfAAAAH8AAAB+AAAAgQAAAIAAAADCkAAAwzgAAIUAAACEAAAAhwAAAIYAAACJAAAAiAAAAIsAAACKAAAAjQAAAIwAAACPAAAAjgAAAJEAAACQAAAAkwAAAJIAAACVAAAAlAAAAJcAAACWAAAAmQAAAJgAAACbAAAAmgAAAJ0AAACcAAAAnwAAAJ4AAAChAAAAoAAAAOKgAACiAAAApQAAAKQAAACnAAAApgAAAKkAAACoAAAAqwAAAKoAAACtAAAArAAAAK8AAADvjAAA8OQAALAAAACzAAAAsgAAALUAAAC0AAAAtwAAALYAAAC5AAAAuAAAALsAAAC6AAAAvQAAALwAAAC/AAAAvgAAAMEAAADAAAAAwwAAAMIAAADFAAAAxAAAAMcAAADGAAAAyQAAAMgAAADLAAAAygAAAM0AAADMAAAAzwAAAM4AAADRAAAA0AAAANMAAADSAAAA1QAAANQAAADXAAAA1gAAANkAAADYAAAA2wAAANoAAADdAAAA3AAAAN8AAADeAAAA4QAAAOAAAADjAAAA4gAAAOUAAADkAAAA5wAAAOYAAADpAAAA6AAAAOsAAADqAAAA7QAAAOwAAADvAAAA7gAAAPEAAADwAAAA8wAAAPIAAAD1AAAA9AAAAPcAAAD2AAAA+QAAAPgAAAD7AAAA+gAAAP0AAAD8AAAA/wAAAP4AAAAgAC4uLgA6am95OgBBAEkASUkAYQBiAGZpAMOpAA==";
-const CHARSMAP_TEXTS = ["ＡＢ ﬁne\u00a0café…", "cafe\u0301 ÅNGSTRÖM 😂😂 Ⅰ Ⅱ Ⅲ", "A Ａ e\u0301\u0301 ﬁﬁ"];
+// Texts for the charsmap's rules, whitespace where JavaScript's \s and Rust's disagree (U+FEFF, U+0085), special tokens typed in.
+const EXTRA_TEXTS = [
+  "ＡＢ ﬁne\u00a0café…", "cafe\u0301 ÅNGSTRÖM 😂😂 Ⅰ Ⅱ Ⅲ", "A Ａ e\u0301\u0301 ﬁﬁ",
+  "a\ufeffb a \ufeffb", "a\u0085b hi  \u0085", "a\u00a0 b\u2028c\u3000d", "hello <mask> world [MASK]y <s>x</s>", "x\u0085<mask>y \ufeff[MASK]z \ufeff<mask>", "",
+];
 
 let tweets: string[] = [];
 let tmp: string;
@@ -77,7 +81,7 @@ function folder(name: string, family: string, copied: string[], written: Record<
 
 const allTexts = (family: string): string[] => {
   const ref = referenceOf(family);
-  return [...ref.texts, ...ref.edge_cases.map((e) => e.text), ...CHARSMAP_TEXTS];
+  return [...ref.texts, ...ref.edge_cases.map((e) => e.text), ...EXTRA_TEXTS];
 };
 
 describe("the fixtures' tokenizer.json, against the ids the Rust library stored", () => {
@@ -185,7 +189,15 @@ describe("converted like transformers when there is no tokenizer.json", () => {
     assert.deepEqual([converted.padTokenId, converted.clsTokenId, converted.sepTokenId, converted.maskTokenId], [1, 0, 2, spmPieces.length + 1]);
     const expected = {
       ...albertJson,
-      added_tokens: [],
+      added_tokens: ["<s>", "<pad>", "</s>", "<unk>", "<mask>"].map((content, i) => ({
+        id: i < 4 ? i : spmPieces.length + 1,
+        content,
+        single_word: false,
+        lstrip: content === "<mask>",
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
       normalizer: precompiled,
       post_processor: { type: "RobertaProcessing", sep: ["</s>", 2], cls: ["<s>", 0], trim_offsets: true, add_prefix_space: true }, // any `<s> $A </s>` gives these ids
       model: { type: "Unigram", unk_id: 3, byte_fallback: false, vocab: [["<s>", 0], ["<pad>", 0], ["</s>", 0], ["<unk>", 0], ...spmPieces.slice(3).map((p) => [p.piece, p.score]), ["<mask>", 0]] },

@@ -6,9 +6,15 @@ import { tempName } from "../hub/cache.js";
 import { type RepoType, folderRepos, hfHubDownload, isLocalPath, repoInfo, serveHub } from "../hub/index.js";
 
 const USAGE = `usage:
-  tweet-transformers hub serve DIR [--port 8080] [--host 127.0.0.1] [--linked-above BYTES] [--quiet]
+  tweet-transformers hub serve DIR [--port 8080] [--host 127.0.0.1] [--public-url URL]
+                                  [--token TOKEN [--gated ORG/NAME]...] [--linked-above BYTES] [--quiet]
       Serve DIR (laid out like the hub: <org>/<name>/... models, datasets/<org>/<name>/... datasets)
-      as a Hugging Face hub; point clients at it with HF_ENDPOINT.
+      as a Hugging Face hub; point clients at it with HF_ENDPOINT. Only files really inside DIR are
+      served (links leading out of it are skipped).
+      --token TOKEN      clients must send it (HF_TOKEN=TOKEN) for the repositories named by --gated,
+                         or for all of them when no --gated is given
+      --public-url URL   the URL clients use (e.g. http://192.168.1.10:8080), for the links to large
+                         files; default: the address each request arrived on
   tweet-transformers hub download REPO... --to DIR [--repo-type model|dataset] [--revision main]
       Fetch whole repositories from the hub (HF_ENDPOINT, HF_TOKEN apply) into DIR, in that layout.`;
 
@@ -16,10 +22,7 @@ export async function run(args: string[]): Promise<number | void> {
   const [sub, ...rest] = args;
   if (sub === "serve") return serve(rest);
   if (sub === "download") return download(rest);
-  if (sub === "--help" || sub === "-h") {
-    console.log(USAGE);
-    return 0;
-  }
+  if (sub === "--help" || sub === "-h") return help();
   console.error(sub ? `Unknown hub command "${sub}".\n\n${USAGE}` : USAGE);
   return 2;
 }
@@ -32,25 +35,38 @@ async function serve(args: string[]): Promise<number> {
       port: { type: "string", default: "8080" },
       host: { type: "string", default: "127.0.0.1" },
       "linked-above": { type: "string" },
+      "public-url": { type: "string" },
+      token: { type: "string" },
+      gated: { type: "string", multiple: true },
       quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) return help();
   if (positionals.length !== 1) throw new Error(`hub serve takes one folder.\n\n${USAGE}`);
   const port = integer(values.port!, "--port");
   const linkedAbove = values["linked-above"] === undefined ? undefined : integer(values["linked-above"], "--linked-above");
+  if (values.gated && !values.token) throw new Error(`--gated needs --token: the token clients must send for those repositories.\n\n${USAGE}`);
+  const publicUrl = values["public-url"];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(publicUrl)) throw new Error(`--public-url must be like http://192.168.1.10:8080, not "${publicUrl}".`);
   const root = path.resolve(positionals[0]);
   const server = await serveHub(root, {
     port,
     host: values.host,
     linkedAbove,
+    publicUrl,
+    token: values.token,
+    gated: values.token === undefined ? undefined : (values.gated ?? "all"),
     log: values.quiet ? undefined : (line) => console.error(line),
   });
   const { models, datasets } = folderRepos(root);
-  console.log(`Serving ${root} as a Hugging Face hub at ${server.url}`);
+  const endpoint = publicUrl?.replace(/\/+$/, "") ?? server.url;
+  console.log(`Serving ${root} as a Hugging Face hub at ${endpoint}`);
   console.log(`  models:   ${models.join(", ") || "(none)"}`);
   console.log(`  datasets: ${datasets.join(", ") || "(none)"}`);
-  console.log(`Use it with, e.g.:\n  HF_ENDPOINT=${server.url} tweet-transformers dataset tweet_eval emotion --head 3`);
-  console.log(`  (in a notebook: process.env.HF_ENDPOINT = "${server.url}" before loading anything)`);
+  if (values.token !== undefined) console.log(`  gated (clients need HF_TOKEN): ${values.gated?.join(", ") ?? "all"}`);
+  console.log(`Use it with, e.g.:\n  HF_ENDPOINT=${endpoint} tweet-transformers dataset tweet_eval emotion --head 3`);
+  console.log(`  (in a notebook: process.env.HF_ENDPOINT = "${endpoint}" before loading anything)`);
   console.log("Press Ctrl+C to stop.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -68,8 +84,10 @@ async function download(args: string[]): Promise<number> {
       to: { type: "string" },
       "repo-type": { type: "string", default: "model" },
       revision: { type: "string", default: "main" },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) return help();
   if (!values.to || positionals.length === 0) throw new Error(`hub download needs at least one REPO and --to DIR.\n\n${USAGE}`);
   const repoType = values["repo-type"];
   if (repoType !== "model" && repoType !== "dataset") throw new Error(`--repo-type must be "model" or "dataset", not "${repoType}".`);
@@ -86,6 +104,11 @@ async function download(args: string[]): Promise<number> {
     }
     console.log(`${repoType} ${info.id} (${info.sha.slice(0, 10)}): ${info.files.length} files -> ${target}`);
   }
+  return 0;
+}
+
+function help(): number {
+  console.log(USAGE);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // The cache layout of huggingface_hub, so both can share one cache:
-//   {cacheDir}/models--org--name/{blobs/<etag>, snapshots/<commit>/<file> -> ../../blobs/<etag>, refs/<revision>}
+//   {cacheDir}/models--org--name/{blobs/<etag>, snapshots/<commit>/<file> -> ../../blobs/<etag>, refs/<revision>,
+//                                  .no_exist/<commit>/<file> (the repository has no such file at that commit)}
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RepoType } from "./config.js";
@@ -45,6 +46,22 @@ export class RepoCache {
     if (!commit) return undefined;
     const file = this.snapshotPath(commit, filename);
     return fs.existsSync(file) ? file : undefined; // existsSync follows the link: a dangling one is a miss
+  }
+
+  /** True when the cache remembers that `revision` of the repository has no `filename`. */
+  knownMissing(revision: string, filename: string): boolean {
+    const commit = this.commitFor(revision);
+    return commit !== undefined && fs.existsSync(this.noExistPath(commit, filename));
+  }
+
+  /** Remembers that the repository has no `filename` at `commit` (an empty marker file, as huggingface_hub writes). */
+  markMissing(commit: string, filename: string): void {
+    const marker = this.noExistPath(commit, filename);
+    if (!fs.existsSync(marker)) writeFileAtomic(marker, "");
+  }
+
+  private noExistPath(commit: string, filename: string): string {
+    return path.join(this.dir, ".no_exist", commit, ...filename.split("/"));
   }
 
   writeRef(revision: string, commit: string): void {

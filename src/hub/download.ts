@@ -3,11 +3,11 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once as onceEvent } from "node:events";
+import { Readable } from "node:stream";
 import { COMMIT_RE, RepoCache } from "./cache.js";
 import { type HubOptions, type ResolvedHubOptions, envFlag, resolveOptions } from "./config.js";
-import { HubConnectionError, HubError, HubIntegrityError, OfflineCacheMissError } from "./errors.js";
+import { EntryNotFoundError, HubConnectionError, HubError, HubIntegrityError, OfflineCacheMissError } from "./errors.js";
 import {
   type RequestContext,
   connectionError,
@@ -46,6 +46,8 @@ export function requestContext(repoId: string, opts: ResolvedHubOptions, filenam
 /**
  * Downloads `filename` of a hub repository into the cache (or finds it there) and returns its absolute path.
  * If `repoId` is an existing local folder, returns the file inside it without any network access.
+ * Offline, or when the hub cannot be reached, the cache answers: the file, or EntryNotFoundError when an
+ * earlier online run learnt that the repository has no such file.
  */
 export async function hfHubDownload(repoId: string, filename: string, options: HubOptions = {}): Promise<string> {
   if (isLocalPath(repoId)) return localFile(repoId, filename);
@@ -56,39 +58,103 @@ export async function hfHubDownload(repoId: string, filename: string, options: H
   const ctx = requestContext(repoId, opts, file);
 
   if (COMMIT_RE.test(opts.revision) || opts.offline) {
-    const hit = cache.cachedFile(opts.revision, file);
+    const offlineWhy = opts.offline ? offlineFlag() : undefined;
+    const hit = await fromCache(cache, ctx, opts, offlineWhy);
     if (hit) return hit;
-    if (opts.offline) throw offlineMiss(ctx, opts);
+    if (offlineWhy) throw offlineMiss(ctx, opts, offlineWhy);
   }
 
   let meta: FileMetadata;
   try {
-    meta = await fetchMetadata(ctx);
+    meta = await fetchMetadata(ctx, (commit) => {
+      cache.writeRef(opts.revision, commit);
+      cache.markMissing(commit, file);
+    });
   } catch (err) {
-    // As huggingface_hub does: if the hub cannot be reached, a cached copy is still good.
-    const hit = err instanceof HubConnectionError ? cache.cachedFile(opts.revision, file) : undefined;
+    // As huggingface_hub does: if the hub cannot be reached, the cache still answers.
+    if (!(err instanceof HubConnectionError)) throw err;
+    const hit = await fromCache(cache, ctx, opts, `${ctx.endpoint} cannot be reached`);
     if (hit) return hit;
     throw err;
   }
   cache.writeRef(opts.revision, meta.commit);
   const pointer = cache.snapshotPath(meta.commit, file);
-  if (fs.existsSync(pointer)) return pointer;
+  if (fs.existsSync(pointer)) {
+    if ((await corruption(pointer, meta.etag)) === undefined) return pointer;
+    discard(pointer); // and download it again below
+  }
   const blob = cache.blobPath(meta.etag);
+  if (fs.existsSync(blob) && (await corruption(blob, meta.etag)) !== undefined) discard(blob);
   if (!fs.existsSync(blob)) {
     await once(blob, () => withFileLock(blob, async () => {
       // Another process may have finished it while this one waited for the lock.
       if (!fs.existsSync(blob)) await downloadBlob(meta, blob, ctx);
-    }));
+    }, { what: `the download of "${file}" of ${ctx.repoType} "${repoId}"` }));
   }
   return cache.linkSnapshot(meta.commit, file, blob);
 }
 
-function offlineMiss(ctx: RequestContext, opts: ResolvedHubOptions): OfflineCacheMissError {
-  const flag = envFlag("HF_HUB_OFFLINE") ? "HF_HUB_OFFLINE is set" : "localFilesOnly is true";
+function offlineFlag(): string {
+  return envFlag("HF_HUB_OFFLINE") ? "HF_HUB_OFFLINE is set" : "localFilesOnly is true";
+}
+
+/**
+ * What the cache knows of the file at `ctx.revision`: its intact copy, or undefined when it has none.
+ * Throws EntryNotFoundError when the cache remembers that the repository has no such file. A copy whose
+ * content does not match its etag is discarded (to be downloaded again), or, when `offlineWhy` says the
+ * hub cannot be asked, reported.
+ */
+async function fromCache(cache: RepoCache, ctx: RequestContext, opts: ResolvedHubOptions, offlineWhy?: string): Promise<string | undefined> {
+  const file = ctx.filename!;
+  const hit = cache.cachedFile(ctx.revision, file);
+  if (hit) {
+    const problem = await corruption(hit);
+    if (problem === undefined) return hit;
+    if (offlineWhy) {
+      throw new HubIntegrityError(`The cached copy of "${file}" of ${ctx.repoType} "${ctx.repoId}" is corrupted (${problem}): ${fs.realpathSync(hit)}. It cannot be downloaded again now (${offlineWhy}). Delete that file, then run once with the hub reachable (or HF_ENDPOINT pointing at a local hub, without HF_HUB_OFFLINE) to fetch it again.`, ctx);
+    }
+    discard(hit);
+    return undefined;
+  }
+  if (cache.knownMissing(ctx.revision, file)) {
+    throw new EntryNotFoundError(`File not found: "${file}" is not in ${ctx.repoType} "${ctx.repoId}" at revision "${ctx.revision}" (remembered in the cache ${opts.cacheDir} from an earlier online run; ${offlineWhy ?? "the revision is a commit"}).`, ctx);
+  }
+  return undefined;
+}
+
+function offlineMiss(ctx: RequestContext, opts: ResolvedHubOptions, why: string): OfflineCacheMissError {
   return new OfflineCacheMissError(
-    `"${ctx.filename}" of ${ctx.repoType} "${ctx.repoId}" (revision "${ctx.revision}") is not in the cache ${opts.cacheDir}, and ${flag} so the hub is not asked. Run once online to fill the cache; or fetch the repository with \`tweet-transformers hub download ${ctx.repoId}${ctx.repoType === "dataset" ? " --repo-type dataset" : ""} --to DIR\` and serve that folder (\`tweet-transformers hub serve DIR\`, then HF_ENDPOINT=<its url> without HF_HUB_OFFLINE).`,
+    `"${ctx.filename}" of ${ctx.repoType} "${ctx.repoId}" (revision "${ctx.revision}") is not in the cache ${opts.cacheDir}, and ${why} so the hub is not asked. Run once online to fill the cache; or fetch the repository with \`tweet-transformers hub download ${ctx.repoId}${ctx.repoType === "dataset" ? " --repo-type dataset" : ""} --to DIR\` and serve that folder (\`tweet-transformers hub serve DIR\`, then HF_ENDPOINT=<its url> without HF_HUB_OFFLINE).`,
     { repoId: ctx.repoId, filename: ctx.filename },
   );
+}
+
+// Blobs whose content was checked against their etag in this process, with the stat they had then.
+const verified = new Map<string, string>();
+
+function statSignature(file: string): string {
+  const st = fs.statSync(file);
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/**
+ * Why the cached `file` does not match its etag (`etag`, else the name of the blob it links to), or undefined
+ * when it matches or has no content-hash etag. Checked once per process and blob, again if the blob changes.
+ */
+async function corruption(file: string, etag?: string): Promise<string | undefined> {
+  const real = fs.realpathSync(file);
+  const signature = statSignature(real);
+  if (verified.get(real) === signature) return undefined;
+  const problem = await hashMismatch(real, etag ?? (fs.lstatSync(file).isSymbolicLink() ? path.basename(real) : ""));
+  if (problem === undefined) verified.set(real, signature);
+  return problem;
+}
+
+/** Removes a cached file (the blob a snapshot entry links to, or the entry itself when it is a copy). */
+function discard(file: string): void {
+  const real = fs.realpathSync(file);
+  verified.delete(real);
+  fs.rmSync(real, { force: true });
 }
 
 // Concurrent requests for the same blob in this process share one download.
@@ -106,8 +172,11 @@ function stripEtag(etag: string | null): string | undefined {
   return etag?.replace(/^W\//, "").replace(/^"|"$/g, "") || undefined;
 }
 
-/** HEAD the resolve URL, following renamed-repo redirects but stopping at the CDN redirect. */
-async function fetchMetadata(ctx: RequestContext): Promise<FileMetadata> {
+/**
+ * HEAD the resolve URL, following renamed-repo redirects but stopping at the CDN redirect. When the file does
+ * not exist, `onMissing` gets the commit the hub answered for (to remember it) before the error is thrown.
+ */
+async function fetchMetadata(ctx: RequestContext, onMissing: (commit: string) => void): Promise<FileMetadata> {
   let url = `${repoUrl(ctx)}/resolve/${encodeURIComponent(ctx.revision)}/${encodePath(ctx.filename!)}`;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const res = await hubFetch(url, {
@@ -125,6 +194,8 @@ async function fetchMetadata(ctx: RequestContext): Promise<FileMetadata> {
       url = next;
       continue;
     }
+    const commit = res.headers.get("x-repo-commit");
+    if (res.status === 404 && res.headers.get("x-error-code") === "EntryNotFound" && commit && COMMIT_RE.test(commit)) onMissing(commit);
     await raiseForStatus(res, ctx);
     return metadataFrom(res, url, ctx);
   }
@@ -160,6 +231,7 @@ async function downloadBlob(meta: FileMetadata, blob: string, ctx: RequestContex
     }
     await verify(incomplete, meta, ctx);
     fs.renameSync(incomplete, blob);
+    verified.set(fs.realpathSync(blob), statSignature(blob));
   } finally {
     progress.done();
   }
@@ -204,18 +276,22 @@ async function fetchInto(meta: FileMetadata, incomplete: string, ctx: RequestCon
     let written = resumed ? start : 0;
     onProgress(written);
     arm();
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
+    const out = fs.createWriteStream(incomplete, resumed ? { flags: "r+", start } : { flags: "w" });
+    let failure: unknown;
+    try {
+      for await (const chunk of Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream) as AsyncIterable<Buffer>) {
         arm();
         written += chunk.length;
         onProgress(written);
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream), counter, fs.createWriteStream(incomplete, { flags: resumed ? "a" : "w" }));
+        if (!out.write(chunk)) await onceEvent(out, "drain");
+      }
     } catch (err) {
-      throw connectionError(ctx, err, `finish downloading (${written} of ${meta.size ?? "?"} bytes; run again to resume) from`);
+      failure = err;
+    }
+    // What arrived is flushed to disk even when the connection broke, so that a resume starts where the bytes end.
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (failure !== undefined) {
+      throw connectionError(ctx, failure, `finish downloading (${written} of ${meta.size ?? "?"} bytes; run again to resume) from`);
     }
   } finally {
     clearTimeout(timer);
@@ -225,16 +301,20 @@ async function fetchInto(meta: FileMetadata, incomplete: string, ctx: RequestCon
 /** Size, then the etag when it is a content hash: sha256 (LFS files) or the git blob sha1 (small files). */
 async function verify(file: string, meta: FileMetadata, ctx: RequestContext): Promise<void> {
   const size = sizeOf(file);
-  const fail = (what: string): never => {
+  const problem = meta.size !== undefined && size !== meta.size ? `size ${size} instead of ${meta.size}` : await hashMismatch(file, meta.etag);
+  if (problem !== undefined) {
     fs.rmSync(file, { force: true });
-    throw new HubIntegrityError(`Downloaded "${ctx.filename}" of ${ctx.repoType} "${ctx.repoId}" does not match what ${ctx.endpoint} announced (${what}); the file was discarded. Run again; if it persists, the hub or a proxy is serving a corrupted file.`, ctx);
-  };
-  if (meta.size !== undefined && size !== meta.size) fail(`size ${size} instead of ${meta.size}`);
-  let hash: crypto.Hash | undefined;
-  if (/^[0-9a-f]{64}$/.test(meta.etag)) hash = crypto.createHash("sha256");
-  else if (/^[0-9a-f]{40}$/.test(meta.etag)) hash = crypto.createHash("sha1").update(`blob ${size}\0`);
-  if (!hash) return;
+    throw new HubIntegrityError(`Downloaded "${ctx.filename}" of ${ctx.repoType} "${ctx.repoId}" does not match what ${ctx.endpoint} announced (${problem}); the file was discarded. Run again; if it persists, the hub or a proxy is serving a corrupted file.`, ctx);
+  }
+}
+
+/** How `file` differs from `etag` when the etag is a content hash (sha256, or git blob sha1); else undefined. */
+async function hashMismatch(file: string, etag: string): Promise<string | undefined> {
+  let hash: crypto.Hash;
+  if (/^[0-9a-f]{64}$/.test(etag)) hash = crypto.createHash("sha256");
+  else if (/^[0-9a-f]{40}$/.test(etag)) hash = crypto.createHash("sha1").update(`blob ${sizeOf(file)}\0`);
+  else return undefined;
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   const digest = hash.digest("hex");
-  if (digest !== meta.etag) fail(`content hash ${digest} instead of etag ${meta.etag}`);
+  return digest === etag ? undefined : `content hash ${digest} instead of etag ${etag}`;
 }

@@ -35,17 +35,37 @@ export function localFile(dir: string, filename: string): string {
   return file;
 }
 
-/** Paths of all files under `dir`, relative and with "/" separators, sorted; hidden folders (.git, .cache) skipped. */
-export function walkFiles(dir: string): string[] {
+/**
+ * Paths of the regular files under `dir`, relative and with "/" separators, sorted; hidden folders (.git, .cache),
+ * dangling links and link loops skipped. With `within` (a real path), only what really lies inside it is listed
+ * or entered: links that lead out of it are skipped.
+ */
+export function walkFiles(dir: string, within?: string): string[] {
   const out: string[] = [];
-  const visit = (rel: string): void => {
+  const visit = (rel: string, ancestors: string[]): void => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
-      const isDir = entry.isSymbolicLink() ? fs.statSync(path.join(dir, child)).isDirectory() : entry.isDirectory();
-      if (isDir && !entry.name.startsWith(".")) visit(child);
-      else if (!isDir) out.push(child);
+      const real = realPath(path.join(dir, child));
+      if (real === undefined || (within !== undefined && !isInside(real, within))) continue;
+      const stat = fs.statSync(real);
+      if (stat.isFile()) out.push(child);
+      else if (stat.isDirectory() && !entry.name.startsWith(".") && !ancestors.includes(real)) visit(child, [...ancestors, real]);
     }
   };
-  visit("");
+  visit("", [realPath(dir) ?? dir]);
   return out.sort();
+}
+
+/** The real path of `p`, or undefined when it does not resolve (missing, a dangling link, a link loop). */
+export function realPath(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the real path `p` is `root` or lies below it. */
+export function isInside(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }

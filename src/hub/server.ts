@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { RepoType } from "./config.js";
 import { encodePath } from "./http.js";
-import { walkFiles } from "./local.js";
+import { isInside, realPath, walkFiles } from "./local.js";
 
 export interface ServeHubOptions {
   /** Default 0: any free port. */
@@ -18,9 +18,17 @@ export interface ServeHubOptions {
   host?: string;
   /** Files bigger than this (bytes) answer the resolve URL with a 302 to /cdn/..., like LFS files. Default 256 KiB. */
   linkedAbove?: number;
-  /** Repository ids ("org/name") that answer 401 unless `Authorization: Bearer <token>` is sent. */
-  gated?: string[];
+  /**
+   * Repository ids ("org/name") that answer 401 unless `Authorization: Bearer <token>` is sent ("all": every
+   * repository). Without the token a gated repository's bytes are never served, and its bare name is not found.
+   */
+  gated?: string[] | "all";
   token?: string;
+  /**
+   * The URL clients reach this server at (e.g. "http://192.168.1.10:8080"), for the absolute CDN links of large
+   * files. Default: the address the request arrived on. The request's Host header is never used.
+   */
+  publicUrl?: string;
   /** Called with one line per request (method, path, status). */
   log?: (line: string) => void;
 }
@@ -43,6 +51,8 @@ interface Repo {
   type: RepoType;
   id: string;
   dir: string;
+  /** The real path of `dir`: served files must lie inside it. */
+  realDir: string;
   files: FileEntry[];
   commit: string;
 }
@@ -61,10 +71,13 @@ export async function serveHub(root: string, options: ServeHubOptions = {}): Pro
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`Cannot serve ${dir}: not a folder. Give a folder laid out like the hub (<org>/<name>/... for models, datasets/<org>/<name>/... for datasets), e.g. one filled by \`tweet-transformers hub download REPO --to DIR\`.`);
   }
-  const hub = new FolderHub(dir, options);
+  if ((options.gated === "all" || options.gated?.length) && !options.token) throw new Error("Gated repositories need a token: pass `token` (`hub serve --token`).");
+  const hub = new FolderHub(fs.realpathSync(dir), options);
   const server = http.createServer((req, res) => {
     hub.handle(req, res).catch((err) => {
-      if (!res.headersSent) sendError(res, new HttpError(500, undefined, String(err?.message ?? err)));
+      // The details (which may name server paths) go to the log, never into the response.
+      options.log?.(`error: ${req.method} ${req.url}: ${String(err?.message ?? err)}`);
+      if (!res.headersSent) sendError(res, new HttpError(500, undefined, "Internal error of the hub server; its log has the details."));
       else res.destroy();
     });
   });
@@ -113,14 +126,46 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+const CDN_LINK_SECONDS = 3600;
+
+/** Serves only regular files whose real path lies inside `root` (itself a real path). */
 class FolderHub {
   private readonly hashes = new Map<string, { key: string; oid: string; sha256: string }>();
   private readonly linkedAbove: number;
-  private readonly gated: Set<string>;
+  private readonly gated: Set<string> | "all";
+  // Signs CDN links, so a link given out after a token check works without the token (as the hub's signed CDN URLs).
+  private readonly linkSecret = crypto.randomBytes(32);
 
   constructor(private readonly root: string, private readonly options: ServeHubOptions) {
     this.linkedAbove = options.linkedAbove ?? DEFAULT_LINKED_ABOVE;
-    this.gated = new Set(options.gated ?? []);
+    this.gated = options.gated === "all" ? "all" : new Set(options.gated ?? []);
+  }
+
+  private isGated(id: string): boolean {
+    return this.gated === "all" || this.gated.has(id);
+  }
+
+  private hasToken(req: http.IncomingMessage): boolean {
+    const digest = (s: string): Buffer => crypto.createHash("sha256").update(s).digest();
+    return this.options.token !== undefined && crypto.timingSafeEqual(digest(req.headers.authorization ?? ""), digest(`Bearer ${this.options.token}`));
+  }
+
+  private mayRead(id: string, req: http.IncomingMessage): boolean {
+    return !this.isGated(id) || this.hasToken(req);
+  }
+
+  private gatedError(type: RepoType, id: string): HttpError {
+    return new HttpError(401, "GatedRepo", `Access to ${type} "${id}" is restricted: send a valid token (Authorization: Bearer).`);
+  }
+
+  private signature(pathname: string, expires: string): string {
+    return crypto.createHmac("sha256", this.linkSecret).update(`${expires}\n${pathname}`).digest("hex");
+  }
+
+  /** The real path of `p` when it is a folder inside the root. */
+  private folder(p: string): string | undefined {
+    const real = realPath(p);
+    return real !== undefined && isInside(real, this.root) && isDir(real) ? real : undefined;
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -128,19 +173,22 @@ class FolderHub {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendError(res, new HttpError(405, undefined, `${req.method} is not supported: this hub is read-only.`));
     }
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // The path as sent: URL parsing would resolve "." and ".." segments (and "%2e%2e") before they can be refused.
+    const rawPath = (req.url ?? "/").split("?")[0];
+    let url: URL;
     let segments: string[];
     try {
-      segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+      url = new URL(req.url ?? "/", "http://localhost");
+      segments = rawPath.split("/").filter(Boolean).map(decodeURIComponent);
     } catch {
       return sendError(res, new HttpError(400, undefined, "Malformed URL."));
     }
-    if (segments.some((s) => s === "." || s === ".." || s.includes("/") || s.includes("\\"))) {
+    if (segments.some((s) => s === "." || s === ".." || /[/\\\x00-\x1f\x7f]/.test(s))) {
       return sendError(res, new HttpError(400, undefined, "Invalid path."));
     }
     try {
       if (segments[0] === "api") await this.api(req, res, segments.slice(1), url);
-      else if (segments[0] === "cdn") await this.cdn(req, res, segments.slice(1));
+      else if (segments[0] === "cdn") await this.cdn(req, res, segments.slice(1), rawPath, url);
       else await this.resolve(req, res, segments, url);
     } catch (err) {
       if (err instanceof HttpError) sendError(res, err);
@@ -157,12 +205,13 @@ class FolderHub {
     const repo = this.findRepo(type, rest.slice(0, at), req, res, (id) => [type === "dataset" ? "datasets" : "", id, ...rest.slice(at)], url);
     if (!repo) return;
     this.checkRevision(repo, rest[at + 1]);
+    res.setHeader("X-Repo-Commit", repo.commit); // also on a 404 for a missing file: clients remember the miss for that commit
     const file = this.findFile(repo, rest.slice(at + 2).join("/"));
-    res.setHeader("X-Repo-Commit", repo.commit);
     if (file.size > this.linkedAbove) {
-      const cdn = `http://${req.headers.host}/cdn/${type}s/${encodePath(repo.id)}/${repo.commit}/${encodePath(file.path)}`;
+      const pathname = `/cdn/${type}s/${encodePath(repo.id)}/${repo.commit}/${encodePath(file.path)}`;
+      const expires = String(Math.floor(Date.now() / 1000) + CDN_LINK_SECONDS);
       res.writeHead(302, {
-        Location: cdn,
+        Location: `${this.baseUrl(req)}${pathname}?expires=${expires}&sig=${this.signature(pathname, expires)}`,
         ETag: `"${file.sha256}"`,
         "X-Linked-Etag": `"${file.sha256}"`,
         "X-Linked-Size": String(file.size),
@@ -174,14 +223,33 @@ class FolderHub {
     this.sendFile(req, res, repo, file, file.oid);
   }
 
-  /** GET /cdn/{models|datasets}/{org}/{name}/{commit}/{path}: where linked files are redirected to. */
-  private async cdn(req: http.IncomingMessage, res: http.ServerResponse, segments: string[]): Promise<void> {
+  /** This server's URL as configured, else as the request reached it (its socket's local address, not the Host header). */
+  private baseUrl(req: http.IncomingMessage): string {
+    if (this.options.publicUrl) return this.options.publicUrl.replace(/\/+$/, "");
+    const address = (req.socket.localAddress ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.)/, "");
+    return `http://${address.includes(":") ? `[${address}]` : address}:${req.socket.localPort}`;
+  }
+
+  /**
+   * GET /cdn/{models|datasets}/{org}/{name}/{commit}/{path}?expires=..&sig=..: where linked files are redirected to.
+   * A gated repository's file needs the token or an unexpired link signed by this server.
+   */
+  private async cdn(req: http.IncomingMessage, res: http.ServerResponse, segments: string[], rawPath: string, url: URL): Promise<void> {
     const type = segments[0] === "datasets" ? "dataset" : segments[0] === "models" ? "model" : undefined;
     if (!type || segments.length < 5) throw new HttpError(404, undefined, "Not found.");
-    const repo = this.loadRepo(type, segments.slice(1, 3).join("/"));
+    const id = segments.slice(1, 3).join("/");
+    if (this.isGated(id) && !this.hasToken(req) && !this.validLink(rawPath, url)) throw this.gatedError(type, id);
+    const repo = this.loadRepo(type, id);
     if (!repo || repo.commit !== segments[3]) throw new HttpError(404, "EntryNotFound", "This CDN link is stale or wrong: ask the resolve URL again.");
     const file = this.findFile(repo, segments.slice(4).join("/"));
     this.sendFile(req, res, repo, file, file.sha256);
+  }
+
+  private validLink(rawPath: string, url: URL): boolean {
+    const expires = url.searchParams.get("expires") ?? "";
+    const sig = Buffer.from(url.searchParams.get("sig") ?? "");
+    const expected = Buffer.from(this.signature(rawPath, expires));
+    return Number(expires) * 1000 > Date.now() && sig.length === expected.length && crypto.timingSafeEqual(sig, expected);
   }
 
   /** /api/{models|datasets}/{repo}[/revision/{rev}] and /api/{models|datasets}/{repo}/tree/{rev}[/{path}] */
@@ -199,7 +267,7 @@ class FolderHub {
         id: repo.id,
         sha: repo.commit,
         private: false,
-        gated: this.gated.has(repo.id) ? "manual" : false,
+        gated: this.isGated(repo.id) ? "manual" : false,
         siblings: repo.files.map((f) => ({ rfilename: f.path })),
       });
     }
@@ -238,6 +306,7 @@ class FolderHub {
   /**
    * The repository for the id segments ("org","name" or just "name"). A bare name found under exactly one
    * org is answered with a 307 to the same URL with `org/name` (the hub's renamed-repo redirect) and gives undefined.
+   * Gated repositories are not found by bare name without the token, so that nothing tells they exist.
    */
   private findRepo(
     type: RepoType,
@@ -249,7 +318,7 @@ class FolderHub {
   ): Repo | undefined {
     const id = idSegments.join("/");
     if (idSegments.length === 1) {
-      const matches = this.orgs(type).filter((org) => isDir(path.join(this.typeRoot(type), org, id)));
+      const matches = this.orgs(type).filter((org) => this.folder(path.join(this.typeRoot(type), org, id)) && this.mayRead(`${org}/${id}`, req));
       if (matches.length !== 1) {
         throw new HttpError(404, "RepoNotFound", matches.length ? `Ambiguous repository "${id}": it exists under ${matches.join(", ")}.` : `Repository ${type} "${id}" not found.`);
       }
@@ -260,9 +329,7 @@ class FolderHub {
     }
     const repo = this.loadRepo(type, id);
     if (!repo) throw new HttpError(404, "RepoNotFound", `Repository ${type} "${id}" not found.`);
-    if (this.gated.has(repo.id) && req.headers.authorization !== `Bearer ${this.options.token ?? ""}`) {
-      throw new HttpError(401, "GatedRepo", `Access to ${type} "${repo.id}" is restricted: send a valid token (Authorization: Bearer).`);
-    }
+    if (!this.mayRead(repo.id, req)) throw this.gatedError(type, repo.id);
     return repo;
   }
 
@@ -278,11 +345,13 @@ class FolderHub {
     const [org, name] = id.split("/");
     if (!org || !name || (type === "model" && org === "datasets")) return undefined;
     const dir = path.join(this.typeRoot(type), org, name);
-    if (!isDir(dir)) return undefined;
-    const files = walkFiles(dir).map((p) => this.fileEntry(dir, p));
+    // Confined to the repository's own folder: a link into another (gated) repository is not followed either.
+    const real = this.folder(dir);
+    if (!real) return undefined;
+    const files = walkFiles(dir, real).map((p) => this.fileEntry(dir, p));
     // Deterministic commit: a hash of the listing (paths and content ids).
     const commit = sha1(files.map((f) => `${f.path}\0${f.oid}\n`).join(""));
-    return { type, id, dir, files, commit };
+    return { type, id, dir, realDir: real, files, commit };
   }
 
   private fileEntry(dir: string, rel: string): FileEntry {
@@ -315,6 +384,11 @@ class FolderHub {
   }
 
   private sendFile(req: http.IncomingMessage, res: http.ServerResponse, repo: Repo, file: FileEntry, etag: string): void {
+    // Checked again when served: the folder may have changed since it was listed.
+    const real = realPath(path.join(repo.dir, file.path));
+    if (real === undefined || !isInside(real, repo.realDir) || !fs.statSync(real).isFile()) {
+      throw new HttpError(404, "EntryNotFound", `Entry "${file.path}" not found in ${repo.id}.`);
+    }
     const headers: http.OutgoingHttpHeaders = {
       ETag: `"${etag}"`,
       "X-Repo-Commit": repo.commit,
@@ -349,7 +423,7 @@ class FolderHub {
       res.end();
       return;
     }
-    fs.createReadStream(path.join(repo.dir, file.path), { start, end }).on("error", () => res.destroy()).pipe(res);
+    fs.createReadStream(real, { start, end }).on("error", () => res.destroy()).pipe(res);
   }
 }
 

@@ -1,9 +1,10 @@
-// fromPretrained: resolve config.json and the safetensors weights (hub repository or local folder),
+// fromPretrained: resolve config.json and the weights (safetensors or pytorch_model.bin; hub repository or local folder),
 // build the model, map the checkpoint's tensor names 1:1 onto its parameters, initialise what the
 // checkpoint lacks, and print transformers' notices about unused and new weights.
 import { initBackend } from "../backend.js";
 import { EntryNotFoundError, type HubOptions, hfHubDownload, listRepoFiles } from "../hub/index.js";
-import { readSafetensors, refusePickle, type TensorData } from "../safetensors.js";
+import { readTorchCheckpoint } from "../pytorch/index.js";
+import { readSafetensors, type TensorData } from "../safetensors.js";
 import { LabelOptions, PretrainedConfig, readConfigFile } from "./configuration.js";
 import { ModelInitOptions, PreTrainedModel } from "./pretrained-model.js";
 
@@ -130,28 +131,45 @@ export function configFromOptions<C extends PretrainedConfig>(configClass: Pretr
   return buildConfig(configClass, json, load, overrides);
 }
 
-/** The checkpoint's tensors, from model.safetensors or a sharded model.safetensors.index.json. */
-async function readCheckpoint(idOrDir: string, hub: HubOptions): Promise<Map<string, TensorData>> {
-  const single = await findFile(idOrDir, "model.safetensors", hub);
-  if (single !== undefined) return (await readSafetensors(single)).tensors;
+type Tensors = Map<string, TensorData>;
 
-  const index = await findFile(idOrDir, "model.safetensors.index.json", hub);
-  if (index !== undefined) {
-    const weightMap = (await readConfigFile(index)).weight_map as Record<string, string> | undefined;
-    if (typeof weightMap !== "object" || weightMap === null) throw new Error(`${index} has no "weight_map".`);
-    const tensors = new Map<string, TensorData>();
-    for (const shard of new Set(Object.values(weightMap))) {
-      const file = await hfHubDownload(idOrDir, shard, hub);
-      for (const [name, t] of (await readSafetensors(file)).tensors) tensors.set(name, t);
-    }
-    return tensors;
+const readSafetensorsTensors = async (file: string): Promise<Tensors> => (await readSafetensors(file)).tensors;
+
+/** The weight files fromPretrained looks for, in transformers' order, and how each is read. */
+const WEIGHT_FILES: Array<{ name: string; sharded: boolean; read: (file: string) => Promise<Tensors> }> = [
+  { name: "model.safetensors", sharded: false, read: readSafetensorsTensors },
+  { name: "model.safetensors.index.json", sharded: true, read: readSafetensorsTensors },
+  { name: "pytorch_model.bin", sharded: false, read: readTorchCheckpoint },
+  { name: "pytorch_model.bin.index.json", sharded: true, read: readTorchCheckpoint },
+];
+
+/** The tensors of the shards an index's `weight_map` ({tensor name: shard file}) lists. */
+async function readShards(idOrDir: string, index: string, hub: HubOptions, read: (file: string) => Promise<Tensors>): Promise<Tensors> {
+  const weightMap = (await readConfigFile(index)).weight_map as Record<string, unknown> | undefined;
+  if (typeof weightMap !== "object" || weightMap === null || Object.values(weightMap).some((f) => typeof f !== "string")) {
+    throw new Error(`${index} has no "weight_map" of tensor names to shard files; re-download it.`);
   }
+  const tensors: Tensors = new Map();
+  for (const shard of new Set(Object.values(weightMap) as string[])) {
+    const file = await hfHubDownload(idOrDir, shard, hub);
+    for (const [name, t] of await read(file)) tensors.set(name, t);
+  }
+  const missing = Object.entries(weightMap).filter(([name]) => !tensors.has(name));
+  if (missing.length > 0) throw new Error(`${index} lists ${missing.map(([n, f]) => `"${n}" in ${String(f)}`).slice(0, 3).join(", ")}, which the shard does not hold; re-download the shards.`);
+  return tensors;
+}
 
+/** The checkpoint's tensors, from the first of WEIGHT_FILES the repository or folder has. */
+async function readCheckpoint(idOrDir: string, hub: HubOptions): Promise<Tensors> {
+  for (const { name, sharded, read } of WEIGHT_FILES) {
+    const file = await findFile(idOrDir, name, hub);
+    if (file !== undefined) return sharded ? readShards(idOrDir, file, hub, read) : read(file);
+  }
   const files = await listRepoFiles(idOrDir, hub).catch(() => [] as string[]);
-  refusePickle(idOrDir, files); // throws when only a pickled checkpoint is there
   throw new Error(
-    `${idOrDir} has no model.safetensors (nor model.safetensors.index.json)${files.length ? `; its files: ${files.join(", ")}` : ""}. ` +
-      `fromPretrained reads safetensors weights only.`,
+    `${idOrDir} has no model weights that fromPretrained reads (${WEIGHT_FILES.map((w) => w.name).join(", ")})` +
+      `${files.length ? `; its files: ${files.join(", ")}` : ""}. ` +
+      `For TensorFlow (tf_model.h5) or Flax weights, convert them in Python: \`AutoModel.from_pretrained(REPO, from_tf=True).save_pretrained(OUT_DIR)\` (\`from_flax=True\` for Flax), then load OUT_DIR.`,
   );
 }
 
@@ -185,7 +203,7 @@ function pyList(names: string[]): string {
   return `[${names.map((n) => `'${n}'`).join(", ")}]`;
 }
 
-/** Build `modelClass` from a hub repository id or a local folder holding config.json and model.safetensors. */
+/** Build `modelClass` from a hub repository id or a local folder holding config.json and its weights. */
 export async function loadPretrained<M extends PreTrainedModel, C extends PretrainedConfig>(
   modelClass: PretrainedModelClass<M>,
   configClass: PretrainedConfigClass<C>,

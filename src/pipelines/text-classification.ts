@@ -64,16 +64,16 @@ export class TextClassificationPipeline extends Callable {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== "string")) {
       throw new TypeError("The text-classification pipeline takes a string or an array of strings.");
     }
-    const options = { ...this.options, ...callOptions };
-    const legacy = !("topK" in options);
-    const scores = this.scores(texts as string[], options.functionToApply ?? this.defaultFunction());
+    // A call's option left undefined falls back to the pipeline's.
+    const topK = callOptions.topK !== undefined ? callOptions.topK : this.options.topK;
+    const scores = this.scores(texts as string[], callOptions.functionToApply ?? this.options.functionToApply ?? this.defaultFunction());
     const id2label = this.model.config.id2label;
     const results = scores.map((row) => {
       const ranked = row.map((score, i) => ({ label: id2label[String(i)] ?? `LABEL_${i}`, score })).sort((a, b) => b.score - a.score);
-      return options.topK === null || options.topK === undefined ? ranked : ranked.slice(0, options.topK);
+      return topK === null || topK === undefined ? ranked : ranked.slice(0, topK);
     });
     // As in Python: without topK each text gives its best {label, score}, and a single text a list of one.
-    if (legacy) return results.map((r) => r[0]);
+    if (topK === undefined) return results.map((r) => r[0]);
     return single ? results[0] : results;
   }
 

@@ -12,8 +12,14 @@ export interface TrainingArgumentsInit {
   outputDir: string;
   /** When to evaluate: "no" (default), "steps" (every `evalSteps`) or "epoch". */
   evalStrategy?: IntervalStrategy;
-  /** The old name of `evalStrategy` (Python's `evaluation_strategy`), accepted as the exercise uses it. */
+  /** The old name of `evalStrategy` (Python's `evaluation_strategy`), accepted with transformers' deprecation notice, as the exercise uses it. */
   evaluationStrategy?: IntervalStrategy;
+  /**
+   * Where to report logs: "none" or [] (nothing), or "all" (every installed integration: this
+   * library has none, so a notice says nothing is reported). Named integrations ("wandb",
+   * "tensorboard", ...) are an error: they do not exist here. Logs are in `trainer.state.logHistory`.
+   */
+  reportTo?: string | string[];
   perDeviceTrainBatchSize?: number;
   perDeviceEvalBatchSize?: number;
   gradientAccumulationSteps?: number;
@@ -98,7 +104,7 @@ const DEFAULTS = {
   lengthColumnName: "length",
 };
 
-const KNOWN = new Set<string>([...Object.keys(DEFAULTS), "outputDir", "evaluationStrategy"]);
+const KNOWN = new Set<string>([...Object.keys(DEFAULTS), "outputDir", "evaluationStrategy", "reportTo"]);
 
 function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -143,6 +149,8 @@ export class TrainingArguments {
   greaterIsBetter: boolean | null;
   groupByLength: boolean;
   lengthColumnName: string;
+  /** The integrations reported to: always none, as this library has none. */
+  reportTo: string[];
 
   constructor(init: TrainingArgumentsInit) {
     if (init === null || typeof init !== "object") {
@@ -156,10 +164,13 @@ export class TrainingArguments {
     if (typeof init.outputDir !== "string" || init.outputDir === "") {
       throw new Error('TrainingArguments: outputDir is required (the folder for checkpoints), e.g. { outputDir: "test_trainer" }.');
     }
-    if (init.evalStrategy !== undefined && init.evaluationStrategy !== undefined && init.evalStrategy !== init.evaluationStrategy) {
-      throw new Error(
-        `TrainingArguments: evaluationStrategy ("${init.evaluationStrategy}") is the old name of evalStrategy ("${init.evalStrategy}"); pass only evalStrategy.`,
-      );
+    if (init.evaluationStrategy !== undefined) {
+      if (init.evalStrategy !== undefined) {
+        throw new Error(
+          `TrainingArguments: evaluationStrategy ("${init.evaluationStrategy}") is the old name of evalStrategy ("${init.evalStrategy}"); pass only evalStrategy.`,
+        );
+      }
+      console.warn("`evaluationStrategy` is deprecated and was removed in version 4.46 of 🤗 Transformers. Use `evalStrategy` instead");
     }
     const o = { ...DEFAULTS, ...stripUndefined(init) };
     this.outputDir = init.outputDir;
@@ -196,6 +207,7 @@ export class TrainingArguments {
     this.greaterIsBetter = o.greaterIsBetter;
     this.groupByLength = o.groupByLength;
     this.lengthColumnName = o.lengthColumnName;
+    this.reportTo = reportTargets(init.reportTo);
     this.validate();
   }
 
@@ -286,6 +298,29 @@ export class TrainingArguments {
       this.greaterIsBetter = !this.metricForBestModel.endsWith("loss");
     }
   }
+}
+
+/** The integrations `reportTo` names: none exist here, so "all" reports nothing (with a notice saying so) and a named one is an error. */
+function reportTargets(reportTo: string | string[] | undefined): string[] {
+  const names = reportTo === undefined ? [] : typeof reportTo === "string" ? [reportTo] : reportTo;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) {
+    throw new Error(`TrainingArguments: reportTo must be "none", "all", or a list of integration names, got ${JSON.stringify(reportTo)}.`);
+  }
+  for (const name of names) {
+    if (name === "none") continue;
+    if (name === "all") {
+      console.warn(
+        'TrainingArguments: reportTo "all" reports to every installed integration (TensorBoard, Weights & Biases, MLflow, ...); ' +
+          "this library has none, so nothing is reported: the logs are in trainer.state.logHistory.",
+      );
+      continue;
+    }
+    throw new Error(
+      `TrainingArguments: reportTo ${JSON.stringify(name)}: this library has no integration with ${name}, so it cannot report there. ` +
+        'Pass reportTo: "none"; the logs are in trainer.state.logHistory (plotLearningCurves(trainer.state.logHistory) draws them).',
+    );
+  }
+  return [];
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

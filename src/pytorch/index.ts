@@ -1,0 +1,1 @@
+export { parseTorchCheckpoint, readTorchCheckpoint, TorchCheckpointError } from "./checkpoint.js";
