@@ -39,6 +39,7 @@ export const MODELS: Array<{ id: string; config: Json }> = [
   { id: "albert-base-v2", config: { model_type: "albert", ...BERT_BASE, vocab_size: 30000, embedding_size: 128, hidden_act: "gelu_new",
     hidden_dropout_prob: 0, attention_probs_dropout_prob: 0, num_hidden_groups: 1, inner_group_num: 1, bos_token_id: 2, eos_token_id: 3 } },
   { id: "dccuchile/bert-base-spanish-wwm-uncased", config: { model_type: "bert", ...BERT_BASE, vocab_size: 31002, pad_token_id: 1 } },
+  { id: "PlanTL-GOB-ES/roberta-base-bne", config: { model_type: "roberta", ...ROBERTA_BASE, vocab_size: 50262 } },
 ];
 
 /** `n` tweets of SEQ random token ids (no padding), labels 0..2. */
