@@ -11,13 +11,15 @@ def prompt(es, en): return ("prompt", es.strip("\n"), en.strip("\n"))
 # Exercise 4's table of other models: sizes and time per epoch measured by bench/epoch-estimates.ts
 # (written to bench/epoch-estimates.json; re-run it and this script to update the notebooks).
 EPOCHS_JSON = os.path.join(ROOT, "bench", "epoch-estimates.json")
+# Repositories whose main branch has only a pytorch_model.bin of before PyTorch 1.6 (not read): the hub's own safetensors conversion is a pull request.
+REVISIONS = {"google/electra-small-discriminator": "refs/pr/2", "cardiffnlp/twitter-roberta-base-sentiment": "refs/pr/4", "dccuchile/bert-base-spanish-wwm-uncased": "refs/pr/1"}
 MODEL_NOTES = {
     "distilbert-base-uncased": ("el del ejercicio 2", "the one of exercise 2"),
     "google/electra-small-discriminator": ("**pequeño y rápido: el recomendado en un portátil**", "**small and fast: the one to try on a laptop**"),
     "bert-base-uncased": ("el BERT original", "the original BERT"),
     "distilroberta-base": ("RoBERTa destilado (6 capas)", "distilled RoBERTa (6 layers)"),
     "roberta-base": ("BERT entrenado con más datos y más tiempo", "BERT trained on more data for longer"),
-    "cardiffnlp/twitter-roberta-base-sentiment": ("RoBERTa entrenado con 58 millones de tweets y ajustado a sentimiento: **probablemente la mejor exactitud**; `cardiffnlp/twitter-roberta-base-emotion` (4 clases) necesita `ignoreMismatchedSizes: true`", "RoBERTa trained on 58 million tweets and fine-tuned on sentiment: **probably the best accuracy**; `cardiffnlp/twitter-roberta-base-emotion` (4 classes) needs `ignoreMismatchedSizes: true`"),
+    "cardiffnlp/twitter-roberta-base-sentiment": ("RoBERTa entrenado con 58 millones de tweets y ajustado a sentimiento: **probablemente la mejor exactitud**; `cardiffnlp/twitter-roberta-base-emotion` (4 clases, `refs/pr/2`) necesita además `ignoreMismatchedSizes: true`", "RoBERTa trained on 58 million tweets and fine-tuned on sentiment: **probably the best accuracy**; `cardiffnlp/twitter-roberta-base-emotion` (4 classes, `refs/pr/2`) also needs `ignoreMismatchedSizes: true`"),
     "xlm-roberta-base": ("multilingüe (100 idiomas)", "multilingual (100 languages)"),
     "albert-base-v2": ("capas compartidas: pocos parámetros, pero el cálculo de BERT", "shared layers: few parameters, but BERT's compute"),
     "dccuchile/bert-base-spanish-wwm-uncased": ("BETO, BERT en español (para tweets en español)", "BETO, Spanish BERT (for Spanish tweets)"),
@@ -44,14 +46,15 @@ def epoch_cell(run, lang):
 
 def model_table(lang):
     with open(EPOCHS_JSON, encoding="utf-8") as f: measured = json.load(f)
-    head = ("| modelo | parámetros | una época con `native` | con `wasm` | |\n| --- | ---: | ---: | ---: | --- |" if lang == "es"
-            else "| model | parameters | one epoch on `native` | on `wasm` | |\n| --- | ---: | ---: | ---: | --- |")
+    head = ("| modelo | `revision` | parámetros | una época con `native` | con `wasm` | |\n| --- | --- | ---: | ---: | ---: | --- |" if lang == "es"
+            else "| model | `revision` | parameters | one epoch on `native` | on `wasm` | |\n| --- | --- | ---: | ---: | ---: | --- |")
     rows = []
     for model_id in MODEL_NOTES:
         run = measured["models"].get(model_id, {})
         params = f"{number(run['params'] / 1e6, lang, 0 if run['params'] >= 2e7 else 1)} M" if "params" in run else "—"
         note = MODEL_NOTES[model_id][0 if lang == "es" else 1]
-        rows.append(f"| `{model_id}` | {params} | {epoch_cell(run.get('native'), lang)} | {epoch_cell(run.get('wasm'), lang)} | {note} |")
+        revision = f"`{REVISIONS[model_id]}`" if model_id in REVISIONS else ""
+        rows.append(f"| `{model_id}` | {revision} | {params} | {epoch_cell(run.get('native'), lang)} | {epoch_cell(run.get('wasm'), lang)} | {note} |")
     loads = {b: [run["load_before"][0]] + [m[b]["load_after"][0] for m in measured["models"].values() if "load_after" in m.get(b, {})]
              for b, run in measured["backends"].items()}
     word = "carga" if lang == "es" else "load"
@@ -714,7 +717,7 @@ md('''
 
 ¿Puedes conseguir más exactitud en `test` con `stance_climate`? Entrena otro `Trainer` (guárdalo en `trainerMejorado`) cambiando el tamaño del lote (`perDeviceTrainBatchSize`: 8, 32...), la tasa de aprendizaje (`learningRate`: por defecto `5e-5`; prueba `3e-5` o `1e-4`), el número de épocas, o usando **otro modelo del *hub* de Hugging Face**.
 
-`AutoModelForSequenceClassification` carga modelos DistilBERT, BERT, RoBERTa (y XLM-RoBERTa, CamemBERT), ELECTRA y ALBERT. Cada modelo trae su propio tokenizador: cárgalo con `AutoTokenizer.fromPretrained` con el mismo nombre, tokeniza con él `stance_climate`, guárdalo en `tokenizadoMejorado` y entrena con `tokenizadoMejorado.get("train")`. Algunos que funcionan:
+`AutoModelForSequenceClassification` carga modelos DistilBERT, BERT, RoBERTa (y XLM-RoBERTa, CamemBERT), ELECTRA y ALBERT. Cada modelo trae su propio tokenizador: cárgalo con `AutoTokenizer.fromPretrained` con el mismo nombre, tokeniza con él `stance_climate`, guárdalo en `tokenizadoMejorado` y entrena con `tokenizadoMejorado.get("train")`. Algunos repositorios solo tienen un `pytorch_model.bin` antiguo (de antes de PyTorch 1.6, que esta librería no lee); la conversión a `model.safetensors` del propio *hub* está en una *pull request*: cárgala con `revision`, p. ej. `AutoModelForSequenceClassification.fromPretrained("google/electra-small-discriminator", { numLabels: 3, revision: "refs/pr/2" })`. Algunos que funcionan:
 
 ''' + model_table("es") + '''
 
@@ -724,7 +727,7 @@ La comprobación compara su exactitud en `test` con la de `trainerClima` (cada u
 
 Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer` (store it in `improvedTrainer`) changing the batch size (`perDeviceTrainBatchSize`: 8, 32...), the learning rate (`learningRate`: `5e-5` by default; try `3e-5` or `1e-4`), the number of epochs, or using **another model from the Hugging Face *hub***.
 
-`AutoModelForSequenceClassification` loads DistilBERT, BERT, RoBERTa (and XLM-RoBERTa, CamemBERT), ELECTRA and ALBERT models. Each model comes with its own tokenizer: load it with `AutoTokenizer.fromPretrained` and the same name, tokenize `stance_climate` with it, store that in `improvedTokenized` and train on `improvedTokenized.get("train")`. Some that work:
+`AutoModelForSequenceClassification` loads DistilBERT, BERT, RoBERTa (and XLM-RoBERTa, CamemBERT), ELECTRA and ALBERT models. Each model comes with its own tokenizer: load it with `AutoTokenizer.fromPretrained` and the same name, tokenize `stance_climate` with it, store that in `improvedTokenized` and train on `improvedTokenized.get("train")`. Some repositories only have an old `pytorch_model.bin` (from before PyTorch 1.6, which this library does not read); the hub's own conversion to `model.safetensors` is in a pull request: load it with `revision`, e.g. `AutoModelForSequenceClassification.fromPretrained("google/electra-small-discriminator", { numLabels: 3, revision: "refs/pr/2" })`. Some that work:
 
 ''' + model_table("en") + '''
 
@@ -738,8 +741,8 @@ let improvedTrainer: Trainer | undefined;
 let improvedTokenized: DatasetDict | undefined;
 '''),
 prompt('''
-// Otro modelo del hub: ELECTRA pequeño, 14 millones de parámetros (DistilBERT tiene 67), con su propio tokenizador
-const otroModelo = "google/electra-small-discriminator";
+// Otro modelo del hub: DistilRoBERTa, un RoBERTa de 6 capas como DistilBERT, con su propio tokenizador
+const otroModelo = "distilroberta-base";
 const tokenizerMejorado = await AutoTokenizer.fromPretrained(otroModelo);
 tokenizadoMejorado = (await loadDataset("tweet_eval", "stance_climate")).map(
   (lote) => tokenizerMejorado(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
@@ -754,7 +757,6 @@ trainerMejorado = new Trainer({
     numTrainEpochs: AJUSTES.epocas + 1,
     perDeviceTrainBatchSize: 16,
     perDeviceEvalBatchSize: 16,
-    learningRate: 1e-4,
     evalStrategy: "epoch",
     saveStrategy: "epoch",
     loggingStrategy: "epoch",
@@ -767,8 +769,8 @@ trainerMejorado = new Trainer({
 });
 await trainerMejorado.train();
 ''', '''
-// Another model from the hub: a small ELECTRA, 14 million parameters (DistilBERT has 67), with its own tokenizer
-const otherModel = "google/electra-small-discriminator";
+// Another model from the hub: DistilRoBERTa, a RoBERTa of 6 layers like DistilBERT, with its own tokenizer
+const otherModel = "distilroberta-base";
 const improvedTokenizer = await AutoTokenizer.fromPretrained(otherModel);
 improvedTokenized = (await loadDataset("tweet_eval", "stance_climate")).map(
   (batch) => improvedTokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
@@ -783,7 +785,6 @@ improvedTrainer = new Trainer({
     numTrainEpochs: SETTINGS.epochs + 1,
     perDeviceTrainBatchSize: 16,
     perDeviceEvalBatchSize: 16,
-    learningRate: 1e-4,
     evalStrategy: "epoch",
     saveStrategy: "epoch",
     loggingStrategy: "epoch",

@@ -1,8 +1,8 @@
 // A hub folder for notebook tests: the real tweet_eval data and distilbert-base-uncased tokenizer
 // from ../shared/hub, with the 66M-parameter weights swapped for a tiny random DistilBERT (same
 // vocabulary), so the notebooks run unchanged in CI in minutes. The model exercise 4's solution
-// loads from the hub stands in as a tiny random RoBERTa with roberta-tiny's byte-level BPE
-// tokenizer: another family and tokenizer than DistilBERT's, whichever model a learner picks.
+// loads from the hub (distilroberta-base) stands in as a tiny random RoBERTa with roberta-tiny's
+// byte-level BPE tokenizer: another family and tokenizer than DistilBERT's.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,8 +11,9 @@ import { AutoConfig, AutoModel, DistilBertConfig, DistilBertModel, initBackend, 
 import { FIXTURES_DIR, SHARED_HUB } from "./paths.js";
 
 export const TINY_DIM = 32;
-/** The hub id exercise 4's solution loads (a model of the notebooks' table). */
-export const OTHER_MODEL_ID = "google/electra-small-discriminator";
+/** The hub id exercise 4's solution loads (a model of the notebooks' table), and where the hub keeps it. */
+export const OTHER_MODEL_ID = "distilroberta-base";
+const OTHER_MODEL_REPO = "distilbert/distilroberta-base";
 
 /** Fills `dir` (created if needed) with the tiny hub and returns it. */
 export async function buildTinyHub(dir: string): Promise<string> {
@@ -28,7 +29,7 @@ export async function buildTinyHub(dir: string): Promise<string> {
   await initBackend();
   const config = new DistilBertConfig({ ...real, dim: TINY_DIM, hidden_dim: 37, n_layers: 2, n_heads: 4 });
   await new DistilBertModel(config, { seed: 0 }).savePretrained(modelDir);
-  await buildTinyRoberta(path.join(dir, OTHER_MODEL_ID));
+  await buildTinyRoberta(path.join(dir, OTHER_MODEL_REPO));
   return dir;
 }
 
