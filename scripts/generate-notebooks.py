@@ -38,8 +38,9 @@ def duration(seconds, lang):
     return f"≈ {int(minutes // 60)} h {round(minutes % 60)} min"
 
 def epoch_cell(run, lang):
-    if run is None or "error" in run: return "—"
-    if "skipped" in run: return "no cabe en sus 4 GiB" if lang == "es" else "does not fit its 4 GiB"
+    if run is None: return "—"
+    if "skipped" in run or "WasmHeapError" in run.get("error", ""): return "no cabe en sus 4 GiB" if lang == "es" else "does not fit its 4 GiB"
+    if "error" in run: return "—"
     text = duration(run["epoch_s"], lang)
     if run["micro_batch"] < 16: text += " (2 × 8)"
     return text
