@@ -25,8 +25,8 @@ import * as path from "node:path";
 import { loadNative } from "../src/accel/native.js";
 import { SWIFTSHADER_ENV } from "../src/accel/webgpu.js";
 import { argValue, flag } from "./args.js";
+import { ROOT, TSX, runJson, type Json } from "./child.js";
 
-const ROOT = path.resolve(__dirname, "..");
 const SHARED = process.env.TT_SHARED_DIR ?? path.resolve(ROOT, "..", "shared");
 const HUB = path.join(SHARED, "hub");
 const CONFIG = path.join(HUB, "distilbert", "distilbert-base-uncased", "config.json");
@@ -42,19 +42,8 @@ const MAX_GRAD_NORM = 1.0;
 const BATCH = 16, SEQ = 60, EPOCHS = 5, EVAL_BATCH = 8;
 const quick = flag("--quick");
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 3600): Json {
-  const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 << 20 });
-  const line = (r.stdout ?? "").trim().split("\n").filter((l) => l.startsWith("{")).pop();
-  if (!line) return { error: `${path.basename(cmd)} ${args.slice(0, 2).join(" ")}: no result (${r.error?.message ?? `exit ${r.status}`}) ${(r.stderr ?? "").slice(-800)}` };
-  return JSON.parse(line) as Json;
-}
-
-const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-
 function tokenizeBench(): Json {
-  return runJson(tsx, [path.join("bench", "tokenize.ts"), "--hub", HUB, "--repeats", quick ? "3" : "5"]);
+  return runJson(TSX, [path.join("bench", "tokenize.ts"), "--hub", HUB, "--repeats", quick ? "3" : "5"]);
 }
 
 function backendBench(backend: string, config = CONFIG): Json {
@@ -65,7 +54,7 @@ function backendBench(backend: string, config = CONFIG): Json {
   if (backend === "wasm") args.push("--micro-batch", "8");
   if (backend === "native" && config === CONFIG) args.push("--extra-seq", "30");
   if (flag("--profile")) args.push("--profile");
-  return runJson(tsx, args);
+  return runJson(TSX, args);
 }
 
 /** Which OpenBLAS kernels a fresh process picks with this environment ("" when no OpenBLAS). */

@@ -8,6 +8,71 @@ def md(es, en): return ("md", es.strip("\n"), en.strip("\n"))
 def code(es, en=None): return ("code", es.strip("\n"), (en if en is not None else es).strip("\n"))
 def prompt(es, en): return ("prompt", es.strip("\n"), en.strip("\n"))
 
+# Exercise 4's table of other models: sizes and time per epoch measured by bench/epoch-estimates.ts
+# (written to bench/epoch-estimates.json; re-run it and this script to update the notebooks).
+EPOCHS_JSON = os.path.join(ROOT, "bench", "epoch-estimates.json")
+# Repositories whose main branch has only a pytorch_model.bin of before PyTorch 1.6 (not read): the hub's own safetensors conversion is a pull request.
+REVISIONS = {"google/electra-small-discriminator": "refs/pr/2", "cardiffnlp/twitter-roberta-base-sentiment": "refs/pr/4", "dccuchile/bert-base-spanish-wwm-uncased": "refs/pr/1"}
+MODEL_NOTES = {
+    "distilbert-base-uncased": ("el del ejercicio 2", "the one of exercise 2"),
+    "google/electra-small-discriminator": ("**pequeño y rápido: el recomendado en un portátil**", "**small and fast: the one to try on a laptop**"),
+    "bert-base-uncased": ("el BERT original", "the original BERT"),
+    "distilroberta-base": ("RoBERTa destilado (6 capas)", "distilled RoBERTa (6 layers)"),
+    "roberta-base": ("BERT entrenado con más datos y más tiempo", "BERT trained on more data for longer"),
+    "cardiffnlp/twitter-roberta-base-sentiment": ("RoBERTa entrenado con 58 millones de tweets y ajustado a sentimiento: **probablemente la mejor exactitud**; `cardiffnlp/twitter-roberta-base-emotion` (4 clases, `refs/pr/2`) necesita además `ignoreMismatchedSizes: true`", "RoBERTa trained on 58 million tweets and fine-tuned on sentiment: **probably the best accuracy**; `cardiffnlp/twitter-roberta-base-emotion` (4 classes, `refs/pr/2`) also needs `ignoreMismatchedSizes: true`"),
+    "xlm-roberta-base": ("multilingüe (100 idiomas)", "multilingual (100 languages)"),
+    "albert-base-v2": ("capas compartidas: pocos parámetros, pero el cálculo de BERT", "shared layers: few parameters, but BERT's compute"),
+    "dccuchile/bert-base-spanish-wwm-uncased": ("BETO, BERT en español (para tweets en español)", "BETO, Spanish BERT (for Spanish tweets)"),
+    "PlanTL-GOB-ES/roberta-base-bne": ("RoBERTa en español (Biblioteca Nacional de España)", "Spanish RoBERTa (National Library of Spain)"),
+}
+
+def number(x, lang, digits=1):
+    text = f"{x:.{digits}f}"
+    return text.replace(".", ",") if lang == "es" else text
+
+def duration(seconds, lang):
+    if seconds < 90: return f"≈ {round(seconds)} s"
+    minutes = seconds / 60
+    if minutes < 10: return f"≈ {number(minutes, lang)} min"
+    if minutes < 60: return f"≈ {round(minutes)} min"
+    return f"≈ {int(minutes // 60)} h {round(minutes % 60)} min"
+
+def epoch_cell(run, lang):
+    if run is None: return "—"
+    if "skipped" in run or "WasmHeapError" in run.get("error", ""): return "no cabe en sus 4 GiB" if lang == "es" else "does not fit its 4 GiB"
+    if "error" in run: return "—"
+    text = duration(run["epoch_s"], lang)
+    if run["micro_batch"] < 16: text += " (2 × 8)"
+    return text
+
+def model_table(lang):
+    with open(EPOCHS_JSON, encoding="utf-8") as f: measured = json.load(f)
+    head = ("| modelo | `revision` | parámetros | una época con `native` | con `wasm` | |\n| --- | --- | ---: | ---: | ---: | --- |" if lang == "es"
+            else "| model | `revision` | parameters | one epoch on `native` | on `wasm` | |\n| --- | --- | ---: | ---: | ---: | --- |")
+    rows = []
+    for model_id in MODEL_NOTES:
+        run = measured["models"].get(model_id, {})
+        params = f"{number(run['params'] / 1e6, lang, 0 if run['params'] >= 2e7 else 1)} M" if "params" in run else "—"
+        note = MODEL_NOTES[model_id][0 if lang == "es" else 1]
+        revision = f"`{REVISIONS[model_id]}`" if model_id in REVISIONS else ""
+        rows.append(f"| `{model_id}` | {revision} | {params} | {epoch_cell(run.get('native'), lang)} | {epoch_cell(run.get('wasm'), lang)} | {note} |")
+    loads = {b: [run["load_before"][0]] + [m[b]["load_after"][0] for m in measured["models"].values() if "load_after" in m.get(b, {})]
+             for b, run in measured["backends"].items()}
+    word = "carga" if lang == "es" else "load"
+    when = "; ".join(f"`{b}` {run['date'][:10]}, {word} {number(min(loads[b]), lang, 0)}–{number(max(loads[b]), lang, 0)}" for b, run in measured["backends"].items())
+    busy = max(max(l) for l in loads.values()) > 4
+    if lang == "es":
+        note = (f"*Una época: los 355 tweets de entrenamiento en 23 pasos de 16 tweets de 60 tokens, evaluar los 40 de validación y guardar un checkpoint. "
+                f"Medido con `npx tsx bench/epoch-estimates.ts` en una CPU de 2 núcleos compartida ({when}{'; con tanta carga los tiempos salen varias veces más largos que en un ordenador libre' if busy else ''}): "
+                f"cada modelo con la forma de su `config.json` y pesos al azar (el tiempo no depende de los pesos) y pasos reales del `Trainer`; "
+                f"— = no medido; (2 × 8) = el paso de 16 tweets no cupo en los 4 GiB de `wasm` y se hizo en 2 lotes de 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, el mismo cálculo). Con `RAPIDO = true` los tweets son de 48 tokens: algo menos. Ejecútalo en tu ordenador para ver sus tiempos.*")
+    else:
+        note = (f"*One epoch: the 355 training tweets in 23 steps of 16 tweets of 60 tokens, evaluating the 40 validation tweets and saving a checkpoint. "
+                f"Measured with `npx tsx bench/epoch-estimates.ts` on a shared 2-core CPU ({when}{'; under such a load times come out several times longer than on an idle computer' if busy else ''}): "
+                f"each model with its `config.json`'s shape and random weights (time does not depend on the weights) and real `Trainer` steps; "
+                f"— = not measured; (2 × 8) = the step of 16 tweets did not fit `wasm`'s 4 GiB and ran as 2 batches of 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, the same computation). With `QUICK = true` tweets are 48 tokens: somewhat less. Run it on your computer to see its times.*")
+    return head + "\n" + "\n".join(rows) + "\n\n" + note
+
 EXAMPLES = '''[
   "I love this workshop, it is amazing!",
   "This is so frustrating, nothing works",
@@ -728,90 +793,104 @@ await check.climateTexts(climateTexts, climatePredictions);
 md('''
 ### ✍️ Ejercicio 4: mejora el modelo
 
-¿Puedes conseguir más exactitud en `test` con `stance_climate`? Entrena otro `Trainer` (guárdalo en `trainerMejorado`) cambiando algo, por ejemplo:
-- el tamaño del lote (`perDeviceTrainBatchSize`: 8, 32...),
-- la tasa de aprendizaje (`learningRate`: por defecto `5e-5`; prueba `3e-5` o `1e-4`),
-- el número de épocas,
-- otro modelo del *hub* de Hugging Face con arquitectura DistilBERT (por ejemplo `distilbert-base-cased`, que distingue mayúsculas), o uno ya ajustado con tweets.
+¿Puedes conseguir más exactitud en `test` con `stance_climate`? Entrena otro `Trainer` (guárdalo en `trainerMejorado`) cambiando el tamaño del lote (`perDeviceTrainBatchSize`: 8, 32...), la tasa de aprendizaje (`learningRate`: por defecto `5e-5`; prueba `3e-5` o `1e-4`), el número de épocas, o usando **otro modelo del *hub* de Hugging Face**.
 
-La comprobación compara su exactitud en `test` con la de `trainerClima`.
+`AutoModelForSequenceClassification` carga modelos DistilBERT, BERT, RoBERTa (y XLM-RoBERTa, CamemBERT), ELECTRA y ALBERT. Cada modelo trae su propio tokenizador: cárgalo con `AutoTokenizer.fromPretrained` con el mismo nombre, tokeniza con él `stance_climate`, guárdalo en `tokenizadoMejorado` y entrena con `tokenizadoMejorado.get("train")`. Algunos repositorios solo tienen un `pytorch_model.bin` antiguo (de antes de PyTorch 1.6, que esta librería no lee); la conversión a `model.safetensors` del propio *hub* está en una *pull request*: cárgala con `revision`, p. ej. `AutoModelForSequenceClassification.fromPretrained("google/electra-small-discriminator", { numLabels: 3, revision: "refs/pr/2" })`. Algunos que funcionan:
+
+''' + model_table("es") + '''
+
+La comprobación compara su exactitud en `test` con la de `trainerClima` (cada uno con su tokenización).
 ''', '''
 ### ✍️ Exercise 4: improve the model
 
-Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer` (store it in `improvedTrainer`) changing something, for example:
-- the batch size (`perDeviceTrainBatchSize`: 8, 32...),
-- the learning rate (`learningRate`: `5e-5` by default; try `3e-5` or `1e-4`),
-- the number of epochs,
-- another model from the Hugging Face *hub* with the DistilBERT architecture (e.g. `distilbert-base-cased`, which keeps capitals), or one already fine-tuned on tweets.
+Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer` (store it in `improvedTrainer`) changing the batch size (`perDeviceTrainBatchSize`: 8, 32...), the learning rate (`learningRate`: `5e-5` by default; try `3e-5` or `1e-4`), the number of epochs, or using **another model from the Hugging Face *hub***.
 
-The check compares its `test` accuracy with `climateTrainer`'s.
+`AutoModelForSequenceClassification` loads DistilBERT, BERT, RoBERTa (and XLM-RoBERTa, CamemBERT), ELECTRA and ALBERT models. Each model comes with its own tokenizer: load it with `AutoTokenizer.fromPretrained` and the same name, tokenize `stance_climate` with it, store that in `improvedTokenized` and train on `improvedTokenized.get("train")`. Some repositories only have an old `pytorch_model.bin` (from before PyTorch 1.6, which this library does not read); the hub's own conversion to `model.safetensors` is in a pull request: load it with `revision`, e.g. `AutoModelForSequenceClassification.fromPretrained("google/electra-small-discriminator", { numLabels: 3, revision: "refs/pr/2" })`. Some that work:
+
+''' + model_table("en") + '''
+
+The check compares its `test` accuracy with `climateTrainer`'s (each with its own tokenization).
 '''),
 code('''
-import { Trainer } from "tweet-transformers";
+import { Trainer, type DatasetDict } from "tweet-transformers";
 
 let trainerMejorado: Trainer | undefined;
+let tokenizadoMejorado: DatasetDict | undefined;
 ''', '''
-import { Trainer } from "tweet-transformers";
+import { Trainer, type DatasetDict } from "tweet-transformers";
 
 let improvedTrainer: Trainer | undefined;
+let improvedTokenized: DatasetDict | undefined;
 '''),
 prompt('''
-import { AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+import { AutoModelForSequenceClassification, AutoTokenizer, TrainingArguments, loadDataset } from "tweet-transformers";
 
-if (climaTokenizado) {
-  trainerMejorado = new Trainer({
-    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
-    args: new TrainingArguments({
-      outputDir: "stance_trainer_mejorado",
-      numTrainEpochs: 6,
-      perDeviceTrainBatchSize: 32,
-      perDeviceEvalBatchSize: 32,
-      learningRate: 1e-4,
-      evalStrategy: "epoch",
-      saveStrategy: "epoch",
-      loggingStrategy: "epoch",
-      loadBestModelAtEnd: true,
-      saveTotalLimit: 2,
-    }),
-    trainDataset: climaTokenizado.get("train"),
-    evalDataset: climaTokenizado.get("validation"),
-    computeMetrics: computeMetrics,
-  });
-  await trainerMejorado.train();
-}
+// Otro modelo del hub: DistilRoBERTa, un RoBERTa de 6 capas como DistilBERT, con su propio tokenizador
+const otroModelo = "distilroberta-base";
+const tokenizerMejorado = await AutoTokenizer.fromPretrained(otroModelo);
+tokenizadoMejorado = (await loadDataset("tweet_eval", "stance_climate")).map(
+  (lote) => tokenizerMejorado(lote.text, { maxLength: AJUSTES.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+tokenizadoMejorado.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+
+trainerMejorado = new Trainer({
+  model: await AutoModelForSequenceClassification.fromPretrained(otroModelo, { numLabels: 3 }),
+  args: new TrainingArguments({
+    outputDir: "stance_trainer_mejorado",
+    numTrainEpochs: AJUSTES.epocas + 1,
+    perDeviceTrainBatchSize: 16,
+    perDeviceEvalBatchSize: 16,
+    evalStrategy: "epoch",
+    saveStrategy: "epoch",
+    loggingStrategy: "epoch",
+    loadBestModelAtEnd: true,
+    saveTotalLimit: 2,
+  }),
+  trainDataset: tokenizadoMejorado.get("train"),
+  evalDataset: tokenizadoMejorado.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await trainerMejorado.train();
 ''', '''
-import { AutoModelForSequenceClassification, TrainingArguments } from "tweet-transformers";
+import { AutoModelForSequenceClassification, AutoTokenizer, TrainingArguments, loadDataset } from "tweet-transformers";
 
-if (climateTokenized) {
-  improvedTrainer = new Trainer({
-    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3 }),
-    args: new TrainingArguments({
-      outputDir: "stance_trainer_improved",
-      numTrainEpochs: 6,
-      perDeviceTrainBatchSize: 32,
-      perDeviceEvalBatchSize: 32,
-      learningRate: 1e-4,
-      evalStrategy: "epoch",
-      saveStrategy: "epoch",
-      loggingStrategy: "epoch",
-      loadBestModelAtEnd: true,
-      saveTotalLimit: 2,
-    }),
-    trainDataset: climateTokenized.get("train"),
-    evalDataset: climateTokenized.get("validation"),
-    computeMetrics: computeMetrics,
-  });
-  await improvedTrainer.train();
-}
+// Another model from the hub: DistilRoBERTa, a RoBERTa of 6 layers like DistilBERT, with its own tokenizer
+const otherModel = "distilroberta-base";
+const improvedTokenizer = await AutoTokenizer.fromPretrained(otherModel);
+improvedTokenized = (await loadDataset("tweet_eval", "stance_climate")).map(
+  (batch) => improvedTokenizer(batch.text, { maxLength: SETTINGS.maxLength, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+improvedTokenized.setFormat("tf", ["input_ids", "attention_mask", "label"]);
+
+improvedTrainer = new Trainer({
+  model: await AutoModelForSequenceClassification.fromPretrained(otherModel, { numLabels: 3 }),
+  args: new TrainingArguments({
+    outputDir: "stance_trainer_improved",
+    numTrainEpochs: SETTINGS.epochs + 1,
+    perDeviceTrainBatchSize: 16,
+    perDeviceEvalBatchSize: 16,
+    evalStrategy: "epoch",
+    saveStrategy: "epoch",
+    loggingStrategy: "epoch",
+    loadBestModelAtEnd: true,
+    saveTotalLimit: 2,
+  }),
+  trainDataset: improvedTokenized.get("train"),
+  evalDataset: improvedTokenized.get("validation"),
+  computeMetrics: computeMetrics,
+});
+await improvedTrainer.train();
 '''),
 code('''
 import { comprobar } from "tweet-transformers";
 
-await comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado);
+await comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado, tokenizadoMejorado);
 ''', '''
 import { check } from "tweet-transformers";
 
-await check.improvement(improvedTrainer, climateTrainer, climateTokenized);
+await check.improvement(improvedTrainer, climateTrainer, climateTokenized, improvedTokenized);
 '''),
 md('''
 ---

@@ -12,25 +12,25 @@ import {
 } from "../src/index.js";
 import { verdicts } from "../src/exercise/index.js";
 import * as path from "node:path";
-import { TINY_MODEL_DIR } from "./helpers/paths.js";
+import { FIXTURES_DIR, TINY_MODEL_DIR } from "./helpers/paths.js";
 
 const EMOTIONS = ["anger", "joy", "optimism", "sadness"];
 
-/** A tokenized stance_climate-like DatasetDict (3 classes), small enough to train in a second. */
-function stanceData(names = ["none", "against", "favor"]): DatasetDict {
+/** A tokenized stance_climate-like DatasetDict (3 classes), small enough to train in a second; `ids` as one tokenizer would make them. */
+function stanceData(names = ["none", "against", "favor"], ids = (i: number) => [101, 2000 + i, 102]): DatasetDict {
   const split = (n: number) =>
     Dataset.fromDict({
       text: Array.from({ length: n }, (_, i) => `tweet ${i}`),
       label: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 2) % names.length),
-      input_ids: Array.from({ length: n }, (_, i) => [101, 2000 + i, 102]),
+      input_ids: Array.from({ length: n }, (_, i) => ids(i)),
       attention_mask: Array.from({ length: n }, () => [1, 1, 1]),
     }).castColumn("label", new ClassLabel({ names }));
   return new DatasetDict({ train: split(16), validation: split(8), test: split(10) });
 }
 
-async function stanceTrainer(data: DatasetDict, numLabels: number, train: boolean, args: Partial<ConstructorParameters<typeof TrainingArguments>[0]> = {}) {
+async function stanceTrainer(data: DatasetDict, numLabels: number, train: boolean, args: Partial<ConstructorParameters<typeof TrainingArguments>[0]> = {}, modelDir = path.join(TINY_MODEL_DIR, "base")) {
   await initBackend();
-  const model = await AutoModelForSequenceClassification.fromPretrained(path.join(TINY_MODEL_DIR, "base"), { numLabels });
+  const model = await AutoModelForSequenceClassification.fromPretrained(modelDir, { numLabels });
   const trainer = new Trainer({
     model,
     args: new TrainingArguments({ outputDir: "unused", numTrainEpochs: 1, perDeviceTrainBatchSize: 8, saveStrategy: "no", disableTqdm: true, ...args }),
@@ -107,5 +107,24 @@ describe("right answers", () => {
     const texts = await quietly(() => verdicts.en.climateTexts(["Act now on climate", "It is all a hoax"], ["favor", "against"]));
     assert.equal(texts.ok, true);
     assert.match(texts.messages.at(-1)!, /→ favor; "It is all a hoax" → against/);
+  });
+});
+
+describe("improvement with another model", () => {
+  test("a RoBERTa trained on its own tokenization: compared on its own test split when passed, refused on DistilBERT's ids", async () => {
+    const data = stanceData();
+    const trainer = await stanceTrainer(data, 3, true);
+    // roberta-tiny's ids: <s> … </s>, from its 2000-token vocabulary.
+    const robertaData = stanceData(undefined, (i) => [0, 100 + i, 2]);
+    const roberta = await stanceTrainer(robertaData, 3, true, {}, path.join(FIXTURES_DIR, "roberta-tiny", "base"));
+    const ok = await quietly(() => comprobar.mejora(roberta, trainer, data, robertaData));
+    assert.equal(ok.ok, true, ok.messages.join("\n"));
+    assert.match(ok.messages[0], /Cambios respecto al primer Trainer: distilbert → roberta/);
+    assert.match(ok.messages[1], /Exactitud en test: [\d.]+ % frente a [\d.]+ %/);
+    const wrong = await quietly(() => check.improvement(roberta, trainer, data));
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.messages.join("\n"), /✘ `improvedTrainer` was trained on tweets tokenized differently from `climateTokenized`[\s\S]*check\.improvement\(improvedTrainer, climateTrainer, climateTokenized, improvedTokenized\)/);
+    const notData = await quietly(() => check.improvement(roberta, trainer, data, "not a dataset"));
+    assert.match(notData.messages.join("\n"), /`improvedTokenized` must be the DatasetDict/);
   });
 });

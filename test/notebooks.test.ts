@@ -2,12 +2,9 @@
 // distilbert-base-uncased is a tiny random DistilBERT (the quick-mode switch stays on, as in the
 // workshop). Executed notebooks are saved under test-output/notebooks/.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { serveHub, type HubServer } from "../src/index.js";
-import { buildTinyHub, TINY_DIM } from "./helpers/notebook-hub.js";
+import { describe, test } from "node:test";
+import { TINY_DIM, useTinyHub } from "./helpers/notebook-hub.js";
 import { cellText, runNotebook, text, type Notebook, type Output } from "./helpers/notebook-run.js";
 import { REPO_ROOT } from "./helpers/paths.js";
 
@@ -30,25 +27,12 @@ const cellsWith = (nb: Notebook, needle: string) => nb.cells.filter((c) => c.cel
 
 // Two at a time (CI has 2 cores); each kernel works in its own folder (checkpoints), the hub cache is shared.
 describe("notebooks run top to bottom", { concurrency: 2 }, () => {
-  let tmp: string;
-  let hub: HubServer;
-  let env: NodeJS.ProcessEnv;
-
-  before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tt-notebooks-"));
-    hub = await serveHub(await buildTinyHub(path.join(tmp, "hub")));
-    env = { HF_ENDPOINT: hub.url, HF_HOME: path.join(tmp, "hf-home"), HF_HUB_OFFLINE: "" };
-  });
-
-  after(async () => {
-    await hub?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const hub = useTinyHub("tt-notebooks-");
 
   for (const spec of NOTEBOOKS) {
     test(spec.file, async () => {
       const outPath = path.join(OUTPUT_DIR, spec.lang, path.basename(spec.file));
-      const { notebook: nb, failure, seconds } = await runNotebook(path.join(REPO_ROOT, spec.file), outPath, { env });
+      const { notebook: nb, failure, seconds } = await runNotebook(path.join(REPO_ROOT, spec.file), outPath, { env: hub.env });
       console.log(`# ${spec.file}: ${seconds.toFixed(1)} s`);
       if (failure) {
         assert.fail(`cell ${failure.index} failed:\n${failure.source}\n--- stderr ---\n${failure.stderr || "(nothing on stderr)"}`);

@@ -19,6 +19,7 @@ interface DatasetLike {
   numRows: number;
   columnNames: readonly string[];
   features: Record<string, unknown>;
+  column?(name: string): unknown;
 }
 interface DatasetDictLike {
   get(split: string): DatasetLike | undefined;
@@ -100,6 +101,29 @@ function checkPredictions(v: Verdict, m: Messages, name: string, what: string, t
   return labelled;
 }
 
+/** The config keys that tell two checkpoints apart (DistilBERT's names and the BERT-style ones). */
+const MODEL_SHAPE_KEYS = ["vocab_size", "dim", "hidden_size", "n_layers", "num_hidden_layers", "embedding_size"];
+
+/** "distilbert → electra", "distilbert (vocab_size: 30522 → 28996)", or "" for the same model. */
+function modelDifference(before: Record<string, unknown>, after: Record<string, unknown>): string {
+  const name = (c: Record<string, unknown>) => String(c._name_or_path ?? c.model_type ?? "?");
+  if (name(before) !== name(after)) return `${name(before)} → ${name(after)}`;
+  const sizes = MODEL_SHAPE_KEYS.filter((k) => before[k] !== after[k]).map((k) => `${k}: ${String(before[k])} → ${String(after[k])}`);
+  return sizes.length ? `${name(after)} (${sizes.join(", ")})` : "";
+}
+
+/** Whether `trained` (a trainer's trainDataset) holds ids of `split`'s tokenization: its first row's input_ids are one of `split`'s rows. */
+function sameTokenization(trained: DatasetLike | undefined, split: DatasetLike | undefined): boolean {
+  const ids = (d: DatasetLike | undefined, first: boolean): string[] => {
+    const column = d?.column?.("input_ids");
+    if (column === undefined) return [];
+    const values = rows(column);
+    return (first ? values.slice(0, 1) : values).map((r) => r.join(","));
+  };
+  const [row] = ids(trained, true);
+  return row === undefined || !split?.column || ids(split, false).includes(row);
+}
+
 function makeChecks(language: Language) {
   const m = MESSAGES[language];
   const vars = m.vars;
@@ -169,24 +193,33 @@ function makeChecks(language: Language) {
       });
     },
 
-    /** Another trainer on stance_climate with other settings or another model, compared with the first one on test. */
-    improvement(improved: unknown, previous: unknown, tokenized: unknown): Promise<Verdict> {
+    /**
+     * Another trainer on stance_climate with other settings or another model, compared with the first
+     * one on test. `improvedTokenized`: the data tokenized with the new model's tokenizer (default
+     * `tokenized`, for a trainer of the same model).
+     */
+    improvement(improved: unknown, previous: unknown, tokenized: unknown, improvedTokenized?: unknown): Promise<Verdict> {
       return checking(m.titles.improvement, async (v) => {
         if (improved === undefined) return void v.add("error", m.undefinedVar(vars.improved, m.whatImproved));
         if (!isTrainer(previous) || !previous.state.globalStep || !isDatasetDict(tokenized)) return void v.add("error", m.noBaseline);
         if (!isTrainer(improved)) return void v.add("error", m.notTrainer(vars.improved));
         if (!improved.state.globalStep) return void v.add("error", m.notTrained(vars.improved));
+        if (improvedTokenized !== undefined && !isDatasetDict(improvedTokenized)) return void v.add("error", m.notDatasetDict(vars.improvedTokenized));
         const changed = ["learningRate", "perDeviceTrainBatchSize", "numTrainEpochs", "weightDecay", "warmupRatio"]
           .filter((k) => improved.args[k] !== previous.args[k])
           .map((k) => `${k}: ${String(previous.args[k])} → ${String(improved.args[k])}`);
-        const model = (t: TrainerLike) => String(t.model.config._name_or_path ?? t.model.config.nameOrPath ?? "");
-        if (model(improved) !== model(previous)) changed.push(`${model(previous) || "?"} → ${model(improved) || "?"}`);
+        const modelChange = modelDifference(previous.model.config, improved.model.config);
+        if (modelChange) changed.push(modelChange);
         if (changed.length) v.add("ok", m.changes(changed.join(", ")));
         else v.add("warn", m.noChanges);
-        const test = tokenized.get("test");
-        if (!test) return void v.add("error", m.missingSplit(vars.tokenized, "test"));
+        const data = isDatasetDict(improvedTokenized) ? improvedTokenized : tokenized;
+        const test = data.get("test");
+        if (!test) return void v.add("error", m.missingSplit(improvedTokenized ? vars.improvedTokenized : vars.tokenized, "test"));
+        if (!sameTokenization(improved.trainDataset, data.get("train"))) {
+          return void v.add("error", m.otherTokenization(improvedTokenized ? vars.improvedTokenized : vars.tokenized));
+        }
         try {
-          const before = (await testAccuracy(previous, test)).accuracy;
+          const before = (await testAccuracy(previous, tokenized.get("test") ?? test)).accuracy;
           const after = (await testAccuracy(improved, test)).accuracy;
           v.add(after > before ? "ok" : "warn", after > before ? m.improved(before, after) : m.notImproved(before, after));
         } catch (e) {

@@ -16,7 +16,7 @@ const es = {
     climateTexts: "Comprobación: textos a favor y en contra",
     improvement: "Comprobación: mejora del modelo",
   },
-  vars: { texts: "misTextos", predictions: "misPredicciones", tokenized: "climaTokenizado", trainer: "trainerClima", climateTexts: "textosClima", climatePredictions: "prediccionesClima", improved: "trainerMejorado" },
+  vars: { texts: "misTextos", predictions: "misPredicciones", tokenized: "climaTokenizado", trainer: "trainerClima", climateTexts: "textosClima", climatePredictions: "prediccionesClima", improved: "trainerMejorado", improvedTokenized: "tokenizadoMejorado" },
   undefinedVar: (v: string, what: string) => `\`${v}\` todavía no tiene valor: ${what}`,
   whatTexts: "escribe una lista de frases, p. ej. `misTextos = [\"I love this workshop\", ...]`.",
   whatPredictions: "pasa tus textos por el tokenizador y el modelo, toma `argmax` de los logits y guarda los nombres de las clases en `misPredicciones`.",
@@ -53,6 +53,7 @@ const es = {
   changes: (what: string) => `Cambios respecto al primer Trainer: ${what}.`,
   noChanges: "Usa los mismos ajustes y el mismo modelo que el primero: cambia el lote, la tasa de aprendizaje o el modelo.",
   noBaseline: "Primero completa el ejercicio de stance_climate (`trainerClima`) para comparar.",
+  otherTokenization: (v: string) => `\`trainerMejorado\` se entrenó con tweets tokenizados de otra forma que \`${v}\`, así que no se puede evaluar con su test. Si cambiaste de modelo, tokeniza stance_climate con el tokenizador de ese modelo, guárdalo en \`tokenizadoMejorado\`, entrena con \`tokenizadoMejorado.get("train")\` y pásalo como cuarto argumento: \`comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado, tokenizadoMejorado)\`.`,
 };
 
 export type Messages = typeof es;
@@ -64,7 +65,7 @@ const en: Messages = {
     climateTexts: "Check: texts for and against",
     improvement: "Check: improving the model",
   },
-  vars: { texts: "myTexts", predictions: "myPredictions", tokenized: "climateTokenized", trainer: "climateTrainer", climateTexts: "climateTexts", climatePredictions: "climatePredictions", improved: "improvedTrainer" },
+  vars: { texts: "myTexts", predictions: "myPredictions", tokenized: "climateTokenized", trainer: "climateTrainer", climateTexts: "climateTexts", climatePredictions: "climatePredictions", improved: "improvedTrainer", improvedTokenized: "improvedTokenized" },
   undefinedVar: (v: string, what: string) => `\`${v}\` has no value yet: ${what}`,
   whatTexts: "write a list of sentences, e.g. `myTexts = [\"I love this workshop\", ...]`.",
   whatPredictions: "run your texts through the tokenizer and the model, take the `argmax` of the logits and store the class names in `myPredictions`.",
@@ -101,6 +102,7 @@ const en: Messages = {
   changes: (what: string) => `Changes from the first Trainer: ${what}.`,
   noChanges: "Same settings and model as the first one: change the batch size, the learning rate or the model.",
   noBaseline: "Finish the stance_climate exercise first (`climateTrainer`) to compare.",
+  otherTokenization: (v: string) => `\`improvedTrainer\` was trained on tweets tokenized differently from \`${v}\`, so its test split cannot evaluate it. If you changed the model, tokenize stance_climate with that model's tokenizer, store it in \`improvedTokenized\`, train on \`improvedTokenized.get("train")\` and pass it as the fourth argument: \`check.improvement(improvedTrainer, climateTrainer, climateTokenized, improvedTokenized)\`.`,
 };
 
 export const MESSAGES: Record<Language, Messages> = { es, en };
