@@ -117,14 +117,14 @@ describe("improvement with another model", () => {
     // roberta-tiny's ids: <s> … </s>, from its 2000-token vocabulary.
     const robertaData = stanceData(undefined, (i) => [0, 100 + i, 2]);
     const roberta = await stanceTrainer(robertaData, 3, true, {}, path.join(FIXTURES_DIR, "roberta-tiny", "base"));
-    const ok = await quietly(() => comprobar.mejora(roberta, trainer, data, robertaData));
+    const ok = await quietly(() => verdicts.es.improvement(roberta, trainer, data, robertaData));
     assert.equal(ok.ok, true, ok.messages.join("\n"));
     assert.match(ok.messages[0], /Cambios respecto al primer Trainer: distilbert → roberta/);
-    assert.match(ok.messages[1], /Exactitud en test: [\d.]+ % frente a [\d.]+ %/);
-    const wrong = await quietly(() => check.improvement(roberta, trainer, data));
+    assert.match(ok.messages[1], /Exactitud en test: [\d,]+ % frente a [\d,]+ %/);
+    const wrong = await quietly(() => verdicts.en.improvement(roberta, trainer, data));
     assert.equal(wrong.ok, false);
     assert.match(wrong.messages.join("\n"), /✘ `improvedTrainer` was trained on tweets tokenized differently from `climateTokenized`[\s\S]*check\.improvement\(improvedTrainer, climateTrainer, climateTokenized, improvedTokenized\)/);
-    const notData = await quietly(() => check.improvement(roberta, trainer, data, "not a dataset"));
+    const notData = await quietly(() => verdicts.en.improvement(roberta, trainer, data, "not a dataset"));
     assert.match(notData.messages.join("\n"), /`improvedTokenized` must be the DatasetDict/);
   });
 });

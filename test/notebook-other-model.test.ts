@@ -81,7 +81,7 @@ describe("exercise 4's solution: another model from the hub", { concurrency: 2 }
       const verdict = cellText(ran.cells[3]);
       assert.doesNotMatch(verdict, /✘/, verdict);
       assert.match(verdict, spec.lang === "es" ? /Cambios respecto al primer Trainer: .*distilbert → roberta/ : /Changes from the first Trainer: .*distilbert → roberta/);
-      assert.match(verdict, spec.lang === "es" ? /Exactitud en test: [\d.]+ % frente a [\d.]+ %/ : /Test accuracy: [\d.]+ % against [\d.]+ %/);
+      assert.match(verdict, spec.lang === "es" ? /Exactitud en test: [\d,]+ % frente a [\d,]+ %/ : /Test accuracy: [\d.]+ % against [\d.]+ %/);
     });
   }
 });

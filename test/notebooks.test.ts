@@ -2,6 +2,7 @@
 // distilbert-base-uncased is a tiny random DistilBERT (the quick-mode switch stays on, as in the
 // workshop). Executed notebooks are saved under test-output/notebooks/.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { TINY_DIM, useTinyHub } from "./helpers/notebook-hub.js";
