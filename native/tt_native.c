@@ -363,14 +363,14 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-typedef struct { float *p; const float *g; float *m, *v; float fb1, fb2, omb1, omb2, feps, bc2_sqrt, step_size, decay; } adamw_ctx;
+typedef struct { float *p; const float *g; float *m, *v; float fb1, fb2, omb1, omb2, feps, bc2_sqrt, step_size, decay, scale; } adamw_ctx;
 static void adamw_range(void *c, size_t b, size_t e, size_t piece_) {
   (void)piece_;
   adamw_ctx *k = c;
   float *restrict p = k->p, *restrict m = k->m, *restrict v = k->v;
   const float *restrict g = k->g;
   for (size_t i = b; i < e; i++) {
-    const float gi = g[i];
+    const float gi = g[i] * k->scale;
     const float mi = k->fb1 * m[i] + k->omb1 * gi;
     const float vi = k->fb2 * v[i] + k->omb2 * (gi * gi);
     m[i] = mi;
@@ -379,23 +379,25 @@ static void adamw_range(void *c, size_t b, size_t e, size_t piece_) {
   }
 }
 
-/* adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step): one AdamW update in one
- * pass, in place on param, m and v (PyTorch's torch.optim.AdamW, decoupled weight decay). */
+/* adamw(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step[, gradScale]): one AdamW
+ * update in one pass, in place on param, m and v (PyTorch's torch.optim.AdamW, decoupled weight
+ * decay), the gradient first multiplied by gradScale in float32 (clip_grad_norm_'s g.mul_(coef)). */
 static napi_value AdamW(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value args[10];
+  size_t argc = 11;
+  napi_value args[11];
   CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
   float *p, *g, *m, *v;
   size_t lp, lg, lm, lv;
   double lr, b1, b2, eps, wd, stepd;
-  REQUIRE(argc == 10 && get_f32(env, args[0], &p, &lp, 0) && get_f32(env, args[1], &g, &lg, 0) &&
+  double scale = 1.0;
+  REQUIRE((argc == 10 || argc == 11) && get_f32(env, args[0], &p, &lp, 0) && get_f32(env, args[1], &g, &lg, 0) &&
               get_f32(env, args[2], &m, &lm, 0) && get_f32(env, args[3], &v, &lv, 0) &&
               lp == lg && lp == lm && lp == lv,
           "adamw: param, grad, m, v must be Float32Arrays of one length");
   REQUIRE(get_f64(env, args[4], &lr) && get_f64(env, args[5], &b1) && get_f64(env, args[6], &b2) &&
               get_f64(env, args[7], &eps) && get_f64(env, args[8], &wd) &&
-              get_f64(env, args[9], &stepd) && stepd >= 1,
-          "adamw: lr, beta1, beta2, eps, weightDecay must be numbers and step >= 1");
+              get_f64(env, args[9], &stepd) && stepd >= 1 && (argc == 10 || get_f64(env, args[10], &scale)),
+          "adamw: lr, beta1, beta2, eps, weightDecay, gradScale must be numbers and step >= 1");
   const float bc1 = (float)(1.0 - pow(b1, stepd));
   const float bc2_sqrt = (float)sqrt(1.0 - pow(b2, stepd));
   const float step_size = (float)lr / bc1;
@@ -403,7 +405,7 @@ static napi_value AdamW(napi_env env, napi_callback_info info) {
   /* 1 - beta in double, then rounded: (1.0f - 0.999f) is 1.3e-5 off. */
   const float fb1 = (float)b1, fb2 = (float)b2, omb1 = (float)(1.0 - b1), omb2 = (float)(1.0 - b2);
   const float feps = (float)eps;
-  adamw_ctx k = {p, g, m, v, fb1, fb2, omb1, omb2, feps, bc2_sqrt, step_size, decay};
+  adamw_ctx k = {p, g, m, v, fb1, fb2, omb1, omb2, feps, bc2_sqrt, step_size, decay, (float)scale};
   parallel_for(lp, PAR_MIN, adamw_range, &k);
   return NULL;
 }

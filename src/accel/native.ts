@@ -13,7 +13,7 @@ export interface NativeAddon {
   softmax(x: Float32Array, out: Float32Array, cols: number): void;
   transpose(x: Float32Array, out: Float32Array, shape: number[], perm: number[]): void;
   adamw(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number,
-    beta2: number, eps: number, weightDecay: number, step: number): void;
+    beta2: number, eps: number, weightDecay: number, step: number, gradScale?: number): void;
   /** out = a op b with broadcasting; op 0 add, 1 sub, 2 mul, 3 div. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, outShape: number[], aShape: number[], bShape: number[]): void;
   /** op 0 exp, 1 sqrt, 2 rsqrt, 3 neg, 4 square, 5 erf, 6 relu, 7 log. */

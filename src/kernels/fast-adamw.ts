@@ -14,6 +14,8 @@ export interface FusedAdamWOptions {
   weightDecay: number;
   /** The step number, from 1 (bias corrections). */
   step: number;
+  /** The gradient is multiplied by this first (gradient clipping's coefficient; 1: as it is). */
+  gradScale?: number;
 }
 
 interface CpuData {
@@ -58,6 +60,6 @@ export function fusedAdamWStep(param: tf.Variable, grad: tf.Tensor, expAvg: tf.V
   const m = exclusiveValues(expAvg, backend);
   const v = exclusiveValues(expAvgSq, backend);
   if (!p || !m || !v) return false;
-  addon.adamw(p, g, m, v, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.step);
+  addon.adamw(p, g, m, v, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.step, o.gradScale ?? 1);
   return true;
 }

@@ -30,8 +30,11 @@ export interface OptimizerTensor {
 export interface Optimizer {
   /** Number of updates taken. */
   readonly stepCount: number;
-  /** Apply one update with `grads` (keyed by parameter name) at learning rate `lr`. Does not dispose `grads`. */
-  step(grads: Map<string, tf.Tensor>, lr: number): void;
+  /**
+   * Apply one update with `grads` (keyed by parameter name) at learning rate `lr`, each gradient
+   * multiplied by `gradScale` first (the Trainer's gradient clipping; default 1). Does not dispose `grads`.
+   */
+  step(grads: Map<string, tf.Tensor>, lr: number, gradScale?: number): void;
   /** Moment tensors under `{name}.exp_avg` / `{name}.exp_avg_sq`, plus hyper-parameters as strings. */
   stateDict(): { tensors: Record<string, OptimizerTensor>; metadata: Record<string, string> };
   /** The tensors stateDict reads (to fetch them from a GPU first). */
@@ -81,18 +84,19 @@ export class AdamW implements Optimizer {
     return this.states.filter((s) => s.decay).map((s) => s.name);
   }
 
-  step(grads: Map<string, tf.Tensor>, lr: number): void {
+  step(grads: Map<string, tf.Tensor>, lr: number, gradScale = 1): void {
     const t = this.stepCount + 1;
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** t;
     const bc2Sqrt = Math.sqrt(1 - b2 ** t);
     const stepSize = lr / bc1;
     for (const s of this.states) {
-      const g = grads.get(s.name);
-      if (!g) continue; // no gradient reached it: torch skips parameters whose .grad is None
+      const grad = grads.get(s.name);
+      if (!grad) continue; // no gradient reached it: torch skips parameters whose .grad is None
       const weightDecay = s.decay ? this.weightDecay : 0;
-      if (fusedAdamWStep(s.param, g, s.expAvg, s.expAvgSq, { lr, beta1: b1, beta2: b2, eps: this.eps, weightDecay, step: t })) continue;
+      if (fusedAdamWStep(s.param, grad, s.expAvg, s.expAvgSq, { lr, beta1: b1, beta2: b2, eps: this.eps, weightDecay, step: t, gradScale })) continue;
       tf.tidy(() => {
+        const g = gradScale === 1 ? grad : tf.mul(grad, gradScale);
         const m = tf.add(tf.mul(s.expAvg, b1), tf.mul(g, 1 - b1));
         const v = tf.add(tf.mul(s.expAvgSq, b2), tf.mul(tf.square(g), 1 - b2));
         const p = s.decay && this.weightDecay !== 0 ? tf.mul(s.param, 1 - lr * this.weightDecay) : s.param;

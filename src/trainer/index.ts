@@ -26,7 +26,7 @@ export {
 } from "./progress.js";
 export { AdamW, noDecay, type AdamWOptions, type Optimizer, type OptimizerTensor } from "./adamw.js";
 export { LrScheduler, getScheduleLambda, type LrLambda } from "./schedules.js";
-export { clipGradNorm } from "./clip-grad-norm.js";
+export { clipCoefficient, clipGradNorm, globalGradNorm } from "./clip-grad-norm.js";
 export { DataCollatorWithPadding, defaultDataCollator, type DataCollator, type ModelBatch, type PaddingTokenizer } from "./data-collator.js";
 export { type TrainerDataset } from "./dataset-view.js";
 export { getLastCheckpoint, sortedCheckpoints, PREFIX_CHECKPOINT_DIR } from "./checkpoint.js";

@@ -20,7 +20,7 @@ import {
   saveCheckpoint,
   type SavesPretrained,
 } from "./checkpoint.js";
-import { clipGradNorm } from "./clip-grad-norm.js";
+import { clipCoefficient, globalGradNorm } from "./clip-grad-norm.js";
 import { DataCollatorWithPadding, collate, defaultDataCollator, disposeBatch, type DataCollator, type ModelBatch, type PaddingTokenizer } from "./data-collator.js";
 import { DatasetView, type TrainerDataset } from "./dataset-view.js";
 import { DefaultFlowCallback } from "./default-flow.js";
@@ -384,7 +384,6 @@ export class Trainer {
           await this.emit("onStepBegin", extra);
           manualSeed(stepSeed(args.seed, this.state.globalStep));
           const { loss, grads } = await this.lossAndGrads(data, group, variables, paramName);
-          let clipped: Map<string, tf.Tensor> | undefined;
           try {
             if (!Number.isFinite(loss)) {
               throw new Error(
@@ -392,15 +391,13 @@ export class Trainer {
                   `Lower the learning rate (now ${scheduler.lr}), check the labels and inputs, or raise maxGradNorm clipping.`,
               );
             }
-            const clip = await clipGradNorm(grads, args.maxGradNorm);
-            clipped = clip.grads;
-            this.lastGradNorm = clip.norm;
+            this.lastGradNorm = await globalGradNorm(grads.values());
             this.lastLearningRate = scheduler.lr;
-            optimizer.step(clipped, this.lastLearningRate);
+            // Clipping is the optimizer's gradient scale: no scaled copy of every gradient.
+            optimizer.step(grads, this.lastLearningRate, clipCoefficient(this.lastGradNorm, args.maxGradNorm));
             scheduler.step();
           } finally {
             for (const g of grads.values()) g.dispose();
-            if (clipped) for (const g of clipped.values()) g.dispose();
           }
           this.state.globalStep++;
           this.state.epoch = epoch + b / batches.length;
