@@ -292,9 +292,9 @@ code('''
 for (const id of encoding.input_ids) console.log(id, "→", tokenizer.decode([id]));
 '''),
 md('''
-Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48.
+Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48. (Al final, «Entrenar más rápido» rellena cada lote solo hasta su tweet más largo: menos cálculo, sin cambiar lo que calcula el modelo.)
 ''', '''
-Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48.
+Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48. (At the end, "Train faster" pads each batch only to its longest tweet instead: less computation, without changing what the model computes.)
 '''),
 code('''
 const tokenizado = dataset.map(
@@ -816,7 +816,7 @@ md('''
 
 ''' + model_table("es") + '''
 
-La comprobación compara su exactitud en `test` con la de `trainerClima` (cada uno con su tokenización).
+La comprobación compara su exactitud en `test` con la de `trainerClima` (cada uno con su tokenización). Para que cada prueba tarde menos, mira «Entrenar más rápido» justo debajo: relleno dinámico y `groupByLength`.
 ''', '''
 ### ✍️ Exercise 4: improve the model
 
@@ -826,7 +826,7 @@ Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer
 
 ''' + model_table("en") + '''
 
-The check compares its `test` accuracy with `climateTrainer`'s (each with its own tokenization).
+The check compares its `test` accuracy with `climateTrainer`'s (each with its own tokenization). To make each try take less time, see "Train faster" just below: dynamic padding and `groupByLength`.
 '''),
 code('''
 import { Trainer, type DatasetDict } from "tweet-transformers";
