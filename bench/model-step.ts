@@ -14,6 +14,26 @@ import { AdamW } from "../src/trainer/adamw.js";
 import { clipCoefficient, globalGradNorm } from "../src/trainer/clip-grad-norm.js";
 import { argValue, flag } from "./args.js";
 
+/**
+ * GFLOP of one training sample at length `seq` (forward and backward: 3 times the forward's
+ * products): the linear layers per token (the classifier head per sample) and attention's two
+ * products. Layers used once each (not ALBERT's shared ones).
+ */
+function trainGflopPerSample(model: { namedParameters(): Array<[string, tf.Variable]> }, config: Record<string, unknown>, seq: number): number {
+  let perToken = 0;
+  let perSample = 0;
+  for (const [name, v] of model.namedParameters()) {
+    if (v.shape.length !== 2 || /embeddings/.test(name)) continue;
+    const flops = 2 * v.shape[0] * v.shape[1];
+    if (/^(pre_)?classifier|pooler/.test(name)) perSample += flops;
+    else perToken += flops;
+  }
+  const layers = Number(config.num_hidden_layers ?? config.n_layers);
+  const hidden = Number(config.hidden_size ?? config.dim);
+  perToken += layers * 4 * seq * hidden;
+  return (3 * (perToken * seq + perSample)) / 1e9;
+}
+
 async function main(): Promise<void> {
   const backend = argValue("--backend", "native");
   const configPath = argValue("--config", "");
@@ -121,6 +141,22 @@ async function main(): Promise<void> {
     await inferStep();
     inferProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
   }
+  // The machine's single-precision GEMM peak with these kernels (a 2048³ product, best of 3): what a step's GFLOP/s compare to.
+  let sgemmGflops: number | undefined;
+  if (flag("--sgemm-peak")) {
+    const [a, b] = [tf.randomNormal([2048, 2048]), tf.randomNormal([2048, 2048])];
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      const c = tf.matMul(a, b);
+      await c.data();
+      times.push((performance.now() - t0) / 1000);
+      c.dispose();
+    }
+    sgemmGflops = (2 * 2048 ** 3) / Math.min(...times.slice(1)) / 1e9;
+    tf.dispose([a, b]);
+  }
+
   // Step time at a shorter sequence length (dynamic padding's projection: time = a + b * length).
   const extraSeq = Number(argValue("--extra-seq", "0"));
   let extra: { seq: number; train_step_s: number } | undefined;
@@ -143,6 +179,8 @@ async function main(): Promise<void> {
     infer_batch_s: inferS,
     infer_samples_per_s: batch / inferS,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    train_gflop_per_sample: trainGflopPerSample(model, config as unknown as Record<string, unknown>, seq),
+    ...(sgemmGflops ? { sgemm_gflops: sgemmGflops } : {}),
     ...(extra ? { extra } : {}),
     ...(profile ? { train_profile: trainProfile.slice(0, 25), infer_profile: inferProfile.slice(0, 15) } : {}),
   }) + "\n");

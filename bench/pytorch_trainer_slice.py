@@ -40,23 +40,28 @@ class Rows(torch.utils.data.Dataset):
 
 class Marks(TrainerCallback):
     def __init__(self):
-        self.steps, self.marks, self.t = [], {}, 0.0
+        self.steps, self.cpu, self.marks, self.t, self.c = [], [], {}, 0.0, 0.0
 
     # A step: from the end of the one before (all the loop does between steps counts), the first from its start.
     def on_step_begin(self, args, state, control, **kw):
         if not self.steps:
-            self.t = time.perf_counter()
+            self.t, self.c = time.perf_counter(), time.process_time()
 
     def on_step_end(self, args, state, control, **kw):
         self.marks["last_step"] = time.perf_counter()
         self.steps.append(self.marks["last_step"] - self.t)
-        self.t = self.marks["last_step"]
+        self.cpu.append(time.process_time() - self.c)
+        self.t, self.c = self.marks["last_step"], time.process_time()
 
     def on_evaluate(self, args, state, control, **kw):
         self.marks["evaluated"] = time.perf_counter()
 
     def on_save(self, args, state, control, **kw):
         self.marks["saved"] = time.perf_counter()
+
+
+def median(xs):
+    return sorted(xs)[len(xs) // 2]
 
 
 def accuracy(prediction):
@@ -82,12 +87,14 @@ def main():
     train, validation = data["train"], data["validation"]
     batch = 16
 
+    bare_cpu = []
+
     def bare_steps(count):
         optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.0)
         model.train()
         times = []
         for s in range(count + 1):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             rows = slice(s * batch, (s + 1) * batch)
             out = model(input_ids=torch.tensor(train["input_ids"][rows]), attention_mask=torch.tensor(train["attention_mask"][rows]),
                         labels=torch.tensor(train["label"][rows]))
@@ -98,6 +105,7 @@ def main():
             float(out.loss.detach())
             if s > 0:
                 times.append(time.perf_counter() - t0)
+                bare_cpu.append(time.process_time() - c0)
         return times
 
     before = bare_steps((a.steps + 1) // 2)
@@ -121,8 +129,9 @@ def main():
         "torch": torch.__version__, "transformers": transformers.__version__, "threads": torch.get_num_threads(),
         "model": f"transformers {transformers.__version__} Trainer, {type(model).__name__}",
         "batch": batch, "steps": len(marks.steps),
-        "bare_times": bare, "bare_step_s": sorted(bare)[len(bare) // 2],
-        "trainer_step_times": marks.steps, "trainer_step_s": sorted(marks.steps[1:])[len(marks.steps[1:]) // 2],
+        "bare_times": bare, "bare_step_s": median(bare),
+        "bare_cpu_s": median(bare_cpu), "trainer_step_cpu_s": median(marks.cpu[1:]),
+        "trainer_step_times": marks.steps, "trainer_step_s": median(marks.steps[1:]),
         "eval_rows": len(validation["label"]), "eval_s": m["evaluated"] - m["last_step"], "save_s": m["saved"] - m["evaluated"],
         "end_s": total - (m["saved"] - t0), "train_runtime": result.metrics["train_runtime"],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

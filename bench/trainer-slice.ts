@@ -30,6 +30,11 @@ function accuracy([logits, labels]: EvalPrediction): Record<string, number> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** CPU seconds of this process (all its threads) since `from`: on a shared machine, less disturbed than wall time. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
 
 async function main(): Promise<void> {
   const backend = argValue("--backend", "native");
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
   const nameOf = new Map(params.map(([n, v]) => [v.name, n]));
 
   // The bare step: what the Trainer's step computes, without the Trainer.
+  const bareCpu: number[] = [];
   const bareSteps = async (count: number): Promise<number[]> => {
     const optimizer = new AdamW(params, { lr: 5e-5, weightDecay: 0 });
     model.train();
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
     for (let s = 0; s <= count; s++) {
       const rows = trainSet.select(range(s * BATCH, (s + 1) * BATCH));
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const batch = {
         input_ids: tf.tensor2d(rows.column("input_ids") as number[][], undefined, "int32"),
         attention_mask: tf.tensor2d(rows.column("attention_mask") as number[][], undefined, "int32"),
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
       const named = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
       optimizer.step(named, 5e-5, clipCoefficient(await globalGradNorm(named.values()), 1));
       tf.dispose([value, ...named.values(), ...Object.values(batch)]);
-      if (s > 0) times.push((performance.now() - t0) / 1000); // the first is a warm-up
+      if (s > 0) times.push((performance.now() - t0) / 1000), bareCpu.push(cpuSince(cpu0)); // the first is a warm-up
     }
     optimizer.dispose();
     return times;
@@ -87,8 +94,10 @@ async function main(): Promise<void> {
   const bareBefore = bare > 0 ? await bareSteps(Math.ceil(bare / 2)) : [];
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-slice-"));
   const stepTimes: number[] = [];
+  const stepCpu: number[] = [];
   const marks: Record<string, number> = {};
   let t = 0;
+  let cpu = process.cpuUsage();
   try {
     const trainer = new Trainer({
       model,
@@ -102,8 +111,14 @@ async function main(): Promise<void> {
       computeMetrics: accuracy,
       callbacks: [{
         // A step: from the end of the one before (all the loop does between steps counts), the first from its start.
-        onStepBegin: () => void (t = stepTimes.length === 0 ? performance.now() : t),
-        onStepEnd: () => void (stepTimes.push(((marks.lastStep = performance.now()) - t) / 1000), (t = marks.lastStep)),
+        onStepBegin: () => {
+          if (stepTimes.length === 0) [t, cpu] = [performance.now(), process.cpuUsage()];
+        },
+        onStepEnd: () => {
+          stepTimes.push(((marks.lastStep = performance.now()) - t) / 1000);
+          stepCpu.push(cpuSince(cpu));
+          [t, cpu] = [marks.lastStep, process.cpuUsage()];
+        },
         onEvaluate: () => void (marks.evaluated = performance.now()),
         onSave: () => void (marks.saved = performance.now()),
       }],
@@ -121,6 +136,8 @@ async function main(): Promise<void> {
       train_rows: tokenized.get("train").numRows, validation_rows: validation.numRows,
       bare_times: [...bareBefore, ...bareAfter], bare_step_s: bareS,
       trainer_step_times: stepTimes, trainer_step_s: stepS,
+      // CPU seconds a step (both threads): the Trainer's overhead over the bare step, less disturbed by other processes.
+      bare_cpu_s: bare > 0 ? median(bareCpu) : null, trainer_step_cpu_s: median(stepCpu.slice(1)),
       eval_rows: evalRows, eval_s: evalS, save_s: saveS,
       // After the save: the best checkpoint reloaded, the end of train().
       end_s: total - (marks.saved - t0) / 1000,

@@ -1,6 +1,6 @@
 # Generates the four notebooks (es/en x exercise/solution) from this one spec, so that they never drift
 # apart. Run: /usr/bin/python3 scripts/generate-notebooks.py
-import json, os, re
+import json, math, os, re
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -11,10 +11,6 @@ def prompt(es, en): return ("prompt", es.strip("\n"), en.strip("\n"))
 # Exercise 4's table of other models: sizes and time per epoch measured by bench/epoch-estimates.ts
 # (written to bench/epoch-estimates.json; re-run it and this script to update the notebooks).
 EPOCHS_JSON = os.path.join(ROOT, "bench", "epoch-estimates.json")
-# The full exercise (5 epochs of emotion, batches of 16) projected by `npm run bench` for each way of padding, in
-# seconds: its lines "the exercise (...), projected on native" (`--json FILE` writes them as FILE's "exercise").
-# The notebooks quote them in "Train faster"; after a new bench, update them here and re-run this script.
-BENCH_EXERCISE = {"backend": "native", "max": 31 * 60, "dynamic": 22 * 60, "grouped": 15 * 60}
 
 # Repositories whose main branch has only a pytorch_model.bin of before PyTorch 1.6 (not read): the hub's own safetensors conversion is a pull request.
 REVISIONS = {"google/electra-small-discriminator": "refs/pr/2", "cardiffnlp/twitter-roberta-base-sentiment": "refs/pr/4", "dccuchile/bert-base-spanish-wwm-uncased": "refs/pr/1"}
@@ -50,8 +46,15 @@ def epoch_cell(run, lang):
     if run["micro_batch"] < 16: text += " (2 × 8)"
     return text
 
+def padding_shares():
+    """The full exercise's time with dynamic padding, and with groupByLength, as shares of padding to 60 (the bench's projection from the tweets' lengths)."""
+    with open(ESTIMATES_JSON, encoding="utf-8") as f: projected = json.load(f)["exercise"]
+    return projected["backend"], {key: projected[key] / projected["max"] for key in ("max", "dynamic", "grouped")}
+
 def padding_table(lang):
-    backend, d = BENCH_EXERCISE["backend"], (lambda key: duration(BENCH_EXERCISE[key], lang))
+    backend, shares = padding_shares()
+    full = train_s(load_estimates()[backend], MODES["full"]["epochs"], EMOTION["train"], EMOTION["validation"], 60)
+    d = lambda key: duration(full * shares[key], lang)
     if lang == "es":
         return (f"| relleno | el ejercicio completo con `{backend}` |\n| --- | ---: |\n"
                 f"| hasta 60 tokens (`padding: \"max_length\"`, el del ejercicio) | {d('max')} |\n"
@@ -89,6 +92,72 @@ def model_table(lang):
                 f"each model with its `config.json`'s shape and random weights (time does not depend on the weights) and real `Trainer` steps; "
                 f"— = not measured; (2 × 8) = the step of 16 tweets did not fit `wasm`'s 4 GiB and ran as 2 batches of 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, the same computation). With `QUICK = true` tweets are 48 tokens: somewhat less. Run it on your computer to see its times.*")
     return head + "\n" + "\n".join(rows) + "\n\n" + note
+
+# The quick-mode table's times, from the bench's exercise slice (the real Trainer on the real tweets,
+# full-size DistilBERT, per backend): `npm run bench -- --json bench/exercise-estimates.json`, then this script.
+ESTIMATES_JSON = os.path.join(ROOT, "bench", "exercise-estimates.json")
+# Rows of tweet_eval's splits (its dataset card) and the notebooks' two settings.
+EMOTION = {"train": 3257, "validation": 374, "test": 1421}
+STANCE = {"train": 355, "validation": 40, "test": 169}
+MODES = {"quick": {"epochs": 2, "train": 640, "test": 400, "max_length": 48}, "full": {"epochs": 5, "train": 3257, "test": 1421, "max_length": 60}}
+
+def load_estimates():
+    """Per backend: the Trainer's step at length 60, its length-independent share (clipping and AdamW), evaluation per tweet, a save, the end of train()."""
+    with open(ESTIMATES_JSON, encoding="utf-8") as f: bench = json.load(f)
+    out = {}
+    for backend, run in bench["slice"].items():
+        step = bench["backends"].get(backend, {})
+        if backend == "pytorch" or "error" in run or "optimizer_s" not in step: continue
+        out[backend] = {"step": run["trainer_step_s"], "fixed": step["optimizer_s"] / step["train_step_s"], "eval_row": run["eval_s"] / run["eval_rows"],
+                        "save": run["save_s"], "end": run["end_s"], "date": bench["date"], "load": bench["machine"].split("load ")[1].split(",")[0].split()[0]}
+    return out
+
+def train_s(e, epochs, rows, validation, length):
+    """A Trainer run with the notebooks' arguments: steps of 16, an evaluation and a checkpoint each epoch, the best model reloaded."""
+    step = e["step"] * (e["fixed"] + (1 - e["fixed"]) * length / 60)
+    return epochs * (math.ceil(rows / 16) * step + e["eval_row"] * validation * length / 60 + e["save"]) + e["end"]
+
+def notebook_s(e, mode):
+    """Seconds up to section 10 (emotion: training, evaluate and predict on test) and for the exercises (stance_climate; exercise 4's
+    distilroberta-base costs what DistilBERT does, bench/epoch-estimates.json, and its check scores both models on test; "Train faster"
+    trains 3 times more, padded to 60, dynamic, and with groupByLength)."""
+    m = MODES[mode]
+    infer = lambda rows, length: e["eval_row"] * rows * length / 60
+    upto10 = train_s(e, m["epochs"], m["train"], EMOTION["validation"], m["max_length"]) + 2 * infer(m["test"], m["max_length"])
+    faster = sum(share * (train_s(e, m["epochs"], STANCE["train"], STANCE["validation"], 60) + infer(STANCE["test"], 60)) for share in padding_shares()[1].values())
+    exercises = (train_s(e, 5, STANCE["train"], STANCE["validation"], 60) + infer(STANCE["test"], 60)
+                 + train_s(e, m["epochs"] + 1, STANCE["train"], STANCE["validation"], m["max_length"]) + infer(STANCE["test"], m["max_length"]) + infer(STANCE["test"], 60)
+                 + faster)
+    return upto10, exercises
+
+def estimate_cell(backend, mode, lang):
+    e = load_estimates().get(backend)
+    if e is None: return "—"
+    upto10, exercises = notebook_s(e, mode)
+    if mode == "quick":
+        return f"{duration(upto10, lang)} hasta la sección 10; {duration(upto10 + exercises, lang)} con los ejercicios" if lang == "es" else f"{duration(upto10, lang)} up to section 10; {duration(upto10 + exercises, lang)} with the exercises"
+    return f"{duration(upto10, lang)}; {duration(upto10 + exercises, lang)}"
+
+def full_duration(lang):
+    return duration(notebook_s(load_estimates()["native"], "full")[0], lang)
+
+def stance_duration(lang):
+    e = load_estimates()["native"]
+    return duration(train_s(e, 5, STANCE["train"], STANCE["validation"], 60), lang)
+
+def estimates_note(lang):
+    est = load_estimates()
+    n, w = est["native"], est.get("wasm")
+    per = lambda e, key: number(e[key] * (16 if key == "eval_row" else 1), lang)
+    if lang == "es":
+        wasm = f" y ≈ {per(w, 'step')} s con `wasm`" if w else ""
+        return (f"*Medido con `npm run bench` ({n['date'][:10]}, carga {number(float(n['load']), lang)}) en una CPU de 2 núcleos: el `Trainer` de verdad con los tweets de verdad y un DistilBERT de tamaño real, "
+                f"lotes de 16 tweets de 60 tokens. Un paso de entrenamiento tarda ≈ {per(n, 'step')} s con `native`{wasm}; evaluar 16 tweets, ≈ {per(n, 'eval_row')} s; guardar un checkpoint (modelo y optimizador), ≈ {per(n, 'save')} s. "
+                f"Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*")
+    wasm = f" and ≈ {per(w, 'step')} s on `wasm`" if w else ""
+    return (f"*Measured with `npm run bench` ({n['date'][:10]}, load {number(float(n['load']), lang)}) on a 2-core CPU: the real `Trainer` on the real tweets with a full-size DistilBERT, "
+            f"batches of 16 tweets of 60 tokens. A training step takes ≈ {per(n, 'step')} s on `native`{wasm}; evaluating 16 tweets ≈ {per(n, 'eval_row')} s; saving a checkpoint (model and optimizer) ≈ {per(n, 'save')} s. "
+            f"With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*")
 
 EXAMPLES = '''[
   "I love this workshop, it is amazing!",
@@ -161,25 +230,25 @@ backendInfo()
 md('''
 ### ⚡ Modo rápido para el taller
 
-Ajustar DistilBERT (66 millones de parámetros) con los ajustes del ejercicio original (5 épocas sobre los 3 257 tweets de entrenamiento) lleva minutos en una GPU, una media hora en la CPU de un portátil con el backend `native` y varias horas con `wasm`. Por eso este interruptor empieza activado: `RAPIDO = true` entrena con menos épocas, un subconjunto de los datos y textos algo más cortos, para que el taller quepa en una sesión. Cámbialo a `false` para reproducir el ejercicio completo. Solo recorta `emotion`: `stance_climate` (ejercicios 2 y 4) tiene 355 tweets de entrenamiento y se entrena siempre entero, con las 5 épocas del ejercicio original (≈ 3 min con `native`).
+Ajustar DistilBERT (66 millones de parámetros) con los ajustes del ejercicio original (5 épocas sobre los 3 257 tweets de entrenamiento) lleva minutos en una GPU, ''' + full_duration("es") + ''' en la CPU de un portátil con el backend `native` y varias horas con `wasm`. Por eso este interruptor empieza activado: `RAPIDO = true` entrena con menos épocas, un subconjunto de los datos y textos algo más cortos, para que el taller quepa en una sesión. Cámbialo a `false` para reproducir el ejercicio completo. Solo recorta `emotion`: `stance_climate` (ejercicios 2 y 4) tiene 355 tweets de entrenamiento y se entrena siempre entero, con las 5 épocas del ejercicio original (''' + stance_duration("es") + ''' con `native`).
 
 | ajustes | épocas | tweets de entrenamiento | tweets de test | `maxLength` | pasos de 16 tweets | backend `native` (2 núcleos) | backend `wasm` |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| `RAPIDO = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min hasta la sección 10; ≈ 10 min con los ejercicios | ≈ 30 min; ≈ 1 h 45 min |
-| `RAPIDO = false` (ejercicio original) | 5 | 3 257 | 1 421 | 60 | 1 020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
+| `RAPIDO = true` | 2 | 640 | 400 | 48 | 80 | ''' + estimate_cell("native", "quick", "es") + ''' | ''' + estimate_cell("wasm", "quick", "es") + ''' |
+| `RAPIDO = false` (ejercicio original) | 5 | 3 257 | 1 421 | 60 | 1 020 | ''' + estimate_cell("native", "full", "es") + ''' | ''' + estimate_cell("wasm", "full", "es") + ''' |
 
-*Calculado con `npm run bench` (DistilBERT de tamaño real, lotes de 16 tweets de 60 tokens) en una CPU de 2 núcleos: un paso de entrenamiento tarda ≈ 1,6 s con `native` y ≈ 16 s con `wasm`; un lote de evaluación, ≈ 0,4 s y ≈ 5 s. Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*
+''' + estimates_note("es") + '''
 ''', '''
 ### ⚡ Quick mode for the workshop
 
-Fine-tuning DistilBERT (66 million parameters) with the original exercise's settings (5 epochs over the 3,257 training tweets) takes minutes on a GPU, about half an hour on a laptop CPU with the `native` backend, and several hours with `wasm`. That is why this switch starts on: `QUICK = true` trains fewer epochs on a subset of the data with slightly shorter texts, so the workshop fits in one session. Set it to `false` to reproduce the full exercise. It only cuts `emotion`: `stance_climate` (exercises 2 and 4) has 355 training tweets and is always trained in full, with the original exercise's 5 epochs (≈ 3 min on `native`).
+Fine-tuning DistilBERT (66 million parameters) with the original exercise's settings (5 epochs over the 3,257 training tweets) takes minutes on a GPU, ''' + full_duration("en") + ''' on a laptop CPU with the `native` backend, and several hours with `wasm`. That is why this switch starts on: `QUICK = true` trains fewer epochs on a subset of the data with slightly shorter texts, so the workshop fits in one session. Set it to `false` to reproduce the full exercise. It only cuts `emotion`: `stance_climate` (exercises 2 and 4) has 355 training tweets and is always trained in full, with the original exercise's 5 epochs (''' + stance_duration("en") + ''' on `native`).
 
 | settings | epochs | training tweets | test tweets | `maxLength` | steps of 16 tweets | `native` backend (2 cores) | `wasm` backend |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| `QUICK = true` | 2 | 640 | 400 | 48 | 80 | ≈ 3 min up to section 10; ≈ 10 min with the exercises | ≈ 30 min; ≈ 1 h 45 min |
-| `QUICK = false` (original exercise) | 5 | 3,257 | 1,421 | 60 | 1,020 | ≈ 31 min; ≈ 40 min | ≈ 4 h 30 min; ≈ 5 h 30 min |
+| `QUICK = true` | 2 | 640 | 400 | 48 | 80 | ''' + estimate_cell("native", "quick", "en") + ''' | ''' + estimate_cell("wasm", "quick", "en") + ''' |
+| `QUICK = false` (original exercise) | 5 | 3,257 | 1,421 | 60 | 1,020 | ''' + estimate_cell("native", "full", "en") + ''' | ''' + estimate_cell("wasm", "full", "en") + ''' |
 
-*Worked out from `npm run bench` (full-size DistilBERT, batches of 16 tweets of 60 tokens) on a 2-core CPU: a training step takes ≈ 1.6 s on `native` and ≈ 16 s on `wasm`; an evaluation batch ≈ 0.4 s and ≈ 5 s. With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*
+''' + estimates_note("en") + '''
 '''),
 code('''
 // ⚡ Interruptor del taller: true = versión rápida (portátil); false = ajustes del ejercicio original
