@@ -1,6 +1,8 @@
 // Every notebook, unmodified, executed top to bottom with the tslab kernel against a local hub where
 // distilbert-base-uncased is a tiny random DistilBERT (the quick-mode switch stays on, as in the
-// workshop). Executed notebooks are saved under test-output/notebooks/.
+// workshop). Executed notebooks are saved under test-output/notebooks/. The English solution runs a
+// second time with TT_BACKEND=webgpu over SwiftShader (a software GPU: slow, so only that one), where
+// every value the notebook shows must come from awaited reads of GPU tensors.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,6 +10,7 @@ import { describe, test } from "node:test";
 import { TINY_DIM, useTinyHub } from "./helpers/notebook-hub.js";
 import { cellText, runNotebook, text, type Notebook, type Output } from "./helpers/notebook-run.js";
 import { REPO_ROOT } from "./helpers/paths.js";
+import { WEBGPU_ENV, webgpuSkip } from "./helpers/webgpu-env.js";
 
 export const NOTEBOOKS = [
   { file: "notebooks/es/01-clasificando-tweets.ipynb", lang: "es", solved: false },
@@ -17,6 +20,11 @@ export const NOTEBOOKS = [
 ] as const;
 
 export const OUTPUT_DIR = path.join(REPO_ROOT, "test-output", "notebooks");
+
+const RUNS = [
+  ...NOTEBOOKS.map((spec) => ({ spec, backend: undefined })),
+  { spec: NOTEBOOKS[3], backend: "webgpu" as const },
+];
 
 const outputs = (nb: Notebook): Output[] => nb.cells.flatMap((c) => c.outputs ?? []);
 const htmlOf = (o: Output) => text(o.data?.["text/html"] as string | string[] | undefined);
@@ -30,13 +38,20 @@ const cellsWith = (nb: Notebook, needle: string) => nb.cells.filter((c) => c.cel
 describe("notebooks run top to bottom", { concurrency: 2 }, () => {
   const hub = useTinyHub("tt-notebooks-");
 
-  for (const spec of NOTEBOOKS) {
-    test(spec.file, async () => {
-      const outPath = path.join(OUTPUT_DIR, spec.lang, path.basename(spec.file));
-      const { notebook: nb, failure, seconds } = await runNotebook(path.join(REPO_ROOT, spec.file), outPath, { env: hub.env });
-      console.log(`# ${spec.file}: ${seconds.toFixed(1)} s`);
+  for (const { spec, backend } of RUNS) {
+    const name = backend ? `${spec.file} with TT_BACKEND=${backend} (SwiftShader)` : spec.file;
+    test(name, { skip: backend && webgpuSkip }, async () => {
+      const outPath = path.join(OUTPUT_DIR, ...(backend ? [backend] : []), spec.lang, path.basename(spec.file));
+      const env = backend ? { ...hub.env, ...WEBGPU_ENV } : hub.env;
+      const { notebook: nb, failure, seconds } = await runNotebook(path.join(REPO_ROOT, spec.file), outPath, { env });
+      console.log(`# ${name}: ${seconds.toFixed(1)} s`);
       if (failure) {
         assert.fail(`cell ${failure.index} failed:\n${failure.source}\n--- stderr ---\n${failure.stderr || "(nothing on stderr)"}`);
+      }
+      if (backend) {
+        const info = cellText(cellsWith(nb, "backendInfo()")[0]);
+        assert.match(info, /name: 'webgpu'/, info);
+        assert.match(info, /webgpu \(Dawn, google swiftshader, software\)/, info);
       }
 
       // The exercise's own outputs.

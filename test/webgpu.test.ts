@@ -8,24 +8,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { SWIFTSHADER_ENV } from "../src/accel/webgpu.js";
 import { REPO_ROOT } from "./helpers/paths.js";
+import { webgpuInstalled, webgpuSkip as skip } from "./helpers/webgpu-env.js";
 
-const webgpuInstalled = (() => {
-  try {
-    require.resolve("webgpu");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = !webgpuInstalled
-  ? "SKIPPED: the optional package `webgpu` is not installed (npm ci installs it)"
-  : !fs.existsSync(SWIFTSHADER_ENV.VK_ICD_FILENAMES)
-    ? `SKIPPED: no SwiftShader at ${SWIFTSHADER_ENV.VK_ICD_FILENAMES}: apt-get install chromium (.ci/run does)`
-    : false;
 if (skip) console.log(`# webgpu tests ${skip}`);
 
 function run(args: string[], env: Record<string, string | undefined> = {}): { status: number | null; out: string } {
@@ -74,6 +61,32 @@ test("the WGSL GELU and LayerNorm match tfjs's composition on cpu, forward and b
   for (const [what, errors] of Object.entries(report as Record<string, number[]>)) {
     errors.forEach((e, k) => assert.ok(e <= 1e-5, `${what} output ${k}: relative error ${e}`));
   }
+});
+
+test("the WGSL AdamW and global norm match torch's formulas in float64 and the tf-ops path on cpu, in place without changing snapshots", { skip }, (t) => {
+  const r = run([path.join("test", "helpers", "webgpu-optimizer.ts")]);
+  assert.equal(r.status, 0, r.out);
+  const report = JSON.parse(r.out.split("\n").find((l) => l.startsWith("{"))!);
+  t.diagnostic(JSON.stringify({ vsFloat64: report.vsFloat64, vsCpu: report.vsCpu, norm: report.norm }));
+  // Errors as multiples of their float32 bounds (see the helper): 1 is the bound.
+  for (const [what, errors] of Object.entries({ ...report.vsFloat64, ...report.cpuVsFloat64 })) {
+    assert.ok((errors as { ratio: number }).ratio <= 1, `${what} against float64: ${JSON.stringify(errors)}`);
+  }
+  for (const [what, errors] of Object.entries(report.vsCpu)) assert.ok((errors as { ratio: number }).ratio <= 1, `${what} against cpu: ${JSON.stringify(errors)}`);
+  assert.equal(report.kernelsInStep.webgpu, 0, "AdamW.step on webgpu runs the WGSL pass, no tfjs kernel");
+  assert.ok(report.kernelsInStep.cpu > 0);
+  assert.deepEqual(report.memory, report.memory.map(() => report.memory[0]), "tf.memory() after each step");
+  assert.deepEqual(report.snapshots, {
+    awaitedReadKept: true,
+    cloneKept: true,
+    readInFlightGotOldValues: true,
+    readAfterStepIsNew: true,
+    dataSyncAfterStepIsNew: true,
+    momentsAsTwin: true,
+  });
+  assert.ok(report.norm.ratio <= 1, `global norm ${report.norm.got} vs ${report.norm.expected}`);
+  assert.equal(report.norm.tensorsAfter, report.norm.tensorsBefore, "the norm leaves no tensor behind");
+  assert.equal(report.declinesOnCpu, true, "on cpu the WGSL kernels step aside");
 });
 
 test("TT_BACKEND=webgpu runs on the software adapter; DistilBERT forward and gradients match the PyTorch reference", { skip }, (t) => {
