@@ -2,7 +2,7 @@
 // distilbert-base-uncased is a tiny random DistilBERT (the quick-mode switch stays on, as in the
 // workshop). Executed notebooks are saved under test-output/notebooks/. The English solution runs once
 // more with TT_BACKEND=webgpu over SwiftShader, a software GPU (test-output/notebooks/webgpu/), where
-// every value a cell shows comes from awaited reads of GPU tensors: against a hub with 16 tweets per
+// every value a cell shows comes from awaited reads of GPU tensors: against a hub with 8 tweets per
 // split, as a training step there takes tens of times longer than on the CPU backends.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -97,7 +97,7 @@ describe("notebooks run top to bottom", { concurrency: 2 }, () => {
 });
 
 describe("the solution notebook on webgpu", () => {
-  const hub = useTinyHub("tt-notebooks-webgpu-", { rowsPerSplit: 16 });
+  const hub = useTinyHub("tt-notebooks-webgpu-", { rowsPerSplit: 8 });
   const spec = NOTEBOOKS[3];
   test(`${spec.file} with TT_BACKEND=webgpu (SwiftShader)`, { skip: webgpuSkip }, async () => {
     const nb = await runAndCheck(spec, path.join(OUTPUT_DIR, "webgpu", spec.lang, path.basename(spec.file)), { ...hub.env, ...WEBGPU_ENV });

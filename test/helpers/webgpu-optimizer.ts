@@ -9,15 +9,9 @@ import { webGpuSumOfSquares } from "../../src/kernels/webgpu-grad-norm.js";
 import { AdamW } from "../../src/trainer/adamw.js";
 import { globalGradNorm } from "../../src/trainer/clip-grad-norm.js";
 import { float32Bound } from "./float32.js";
+import { seededNormal } from "./random.js";
 
-let seed = 7;
-const randn = (n: number) =>
-  Float32Array.from({ length: n }, () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    const u = seed / 2 ** 31;
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return Math.sqrt(-2 * Math.log(u + 1e-12)) * Math.cos((2 * Math.PI * seed) / 2 ** 31);
-  });
+const randn = seededNormal(7);
 
 // A weight (decayed), a bias (not decayed), and one wider than the kernels' workgroups many times over.
 const PARAMS: Array<[string, number[]]> = [["dense.weight", [30, 40]], ["dense.bias", [40]], ["wide.weight", [70001]]];
