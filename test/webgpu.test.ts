@@ -67,7 +67,7 @@ test("the WGSL AdamW and global norm match torch's formulas in float64 and the t
   const r = run([path.join("test", "helpers", "webgpu-optimizer.ts")]);
   assert.equal(r.status, 0, r.out);
   const report = JSON.parse(r.out.split("\n").find((l) => l.startsWith("{"))!);
-  t.diagnostic(JSON.stringify({ vsFloat64: report.vsFloat64, vsCpu: report.vsCpu, norm: report.norm }));
+  t.diagnostic(JSON.stringify({ vsFloat64: report.vsFloat64, vsCpu: report.vsCpu, norm: report.norm, wide: report.wide }));
   // Errors as multiples of their float32 bounds (see the helper): 1 is the bound.
   for (const [what, errors] of Object.entries({ ...report.vsFloat64, ...report.cpuVsFloat64 })) {
     assert.ok((errors as { ratio: number }).ratio <= 1, `${what} against float64: ${JSON.stringify(errors)}`);
@@ -87,6 +87,9 @@ test("the WGSL AdamW and global norm match torch's formulas in float64 and the t
   assert.ok(report.norm.ratio <= 1, `global norm ${report.norm.got} vs ${report.norm.expected}`);
   assert.equal(report.norm.tensorsAfter, report.norm.tensorsBefore, "the norm leaves no tensor behind");
   assert.equal(report.declinesOnCpu, true, "on cpu the WGSL kernels step aside");
+  // Over 65535 workgroups (a second dispatch dimension): every value updated, once.
+  assert.ok(report.wide.tailEqualsHead && report.wide.momentsEqual, JSON.stringify(report.wide));
+  assert.ok(report.wide.headRatio <= 1 && report.wide.normRatio <= 1, JSON.stringify(report.wide));
 });
 
 test("TT_BACKEND=webgpu runs on the software adapter; DistilBERT forward and gradients match the PyTorch reference", { skip }, (t) => {

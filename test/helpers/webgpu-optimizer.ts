@@ -134,6 +134,40 @@ async function snapshots(): Promise<Record<string, boolean>> {
   return result;
 }
 
+/**
+ * A parameter of more than 65535 workgroups of 256 values (DistilBERT's word embeddings have 23M): the
+ * dispatch takes a second dimension. Every value starts equal, so every value must end equal.
+ */
+async function beyondOneDimension(): Promise<{ n: number; headValue: number; headRatio: number; tailEqualsHead: boolean; momentsEqual: boolean; normRatio: number }> {
+  await initBackend("webgpu");
+  const n = 65535 * 256 + 1000;
+  const p = tf.variable(tf.fill([n], 0.5)), m = tf.variable(tf.zeros([n])), v = tf.variable(tf.zeros([n]));
+  const g = tf.ones([n]);
+  if (!webGpuAdamWStep(p, g, m, v, { lr: LR, beta1: B1, beta2: B2, eps: EPS, weightDecay: WD, step: 1 })) throw new Error("webGpuAdamWStep declined on webgpu");
+  const ends = async (t: tf.Tensor) => {
+    const [head, tail] = [tf.slice(t, [0], [1000]), tf.slice(t, [n - 2000], [2000])];
+    const values = [Array.from(await head.data()), Array.from(await tail.data())];
+    tf.dispose([head, tail]);
+    return values;
+  };
+  const [pHead, pTail] = await ends(p);
+  const [mHead, mTail] = await ends(m);
+  const norm = await globalGradNorm([g]);
+  tf.dispose([p, m, v, g]);
+  // Step 1 with g = 1: m / sqrt(v) after the bias corrections is 1.
+  const expected = 0.5 * (1 - LR * WD) - LR / (1 + EPS);
+  // One thread adds 1024 ones exactly; the sums above 2^24 round: 16 roundings at most.
+  const normBound = float32Bound(16, n) / (2 * Math.sqrt(n));
+  return {
+    n,
+    headValue: pHead[0],
+    headRatio: Math.abs(pHead[0] - expected) / float32Bound(12, 1),
+    tailEqualsHead: [...pHead, ...pTail].every((x) => x === pHead[0]),
+    momentsEqual: [...mHead, ...mTail].every((x) => x === mHead[0]) && mHead[0] !== 0,
+    normRatio: Math.abs(norm - Math.sqrt(n)) / normBound,
+  };
+}
+
 async function main(): Promise<void> {
   const gpu = await adamw("webgpu");
   const cpu = await adamw("cpu");
@@ -153,6 +187,7 @@ async function main(): Promise<void> {
     kernelsInStep: { webgpu: gpu.kernels.length, cpu: cpu.kernels.length },
     snapshots: await snapshots(),
     norm: await norm(),
+    wide: await beyondOneDimension(),
     declinesOnCpu: await declines(),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
