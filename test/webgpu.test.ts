@@ -86,6 +86,7 @@ test("the WGSL AdamW and global norm match torch's formulas in float64 and the t
   });
   assert.ok(report.norm.ratio <= 1, `global norm ${report.norm.got} vs ${report.norm.expected}`);
   assert.equal(report.norm.tensorsAfter, report.norm.tensorsBefore, "the norm leaves no tensor behind");
+  assert.equal(report.norm.kernels, 0, "globalGradNorm on webgpu runs the WGSL passes, no tfjs kernel");
   assert.equal(report.declinesOnCpu, true, "on cpu the WGSL kernels step aside");
   // Over 65535 workgroups (a second dispatch dimension): every value updated, once.
   assert.ok(report.wide.tailEqualsHead && report.wide.momentsEqual, JSON.stringify(report.wide));

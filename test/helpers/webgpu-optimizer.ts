@@ -194,14 +194,18 @@ async function main(): Promise<void> {
 }
 
 /** The global norm of gradients of several sizes on webgpu against float64; memory around it. */
-async function norm(): Promise<{ got: number; expected: number; ratio: number; tensorsBefore: number; tensorsAfter: number }> {
+async function norm(): Promise<{ got: number; expected: number; ratio: number; tensorsBefore: number; tensorsAfter: number; kernels: number }> {
   await initBackend("webgpu");
   const sizes = [150000, 7, 70000, 1];
   const values = sizes.map(randn);
   const tensors = values.map((x) => tf.tensor(x));
   const expected = Math.sqrt(values.reduce((s, x) => s + x.reduce((a, b) => a + b * b, 0), 0));
   const tensorsBefore = tf.memory().numTensors;
-  const got = await globalGradNorm(tensors);
+  let got = NaN;
+  // The tfjs kernels it runs (none when the WGSL passes do it all).
+  const { kernels } = await tf.profile(async () => {
+    got = await globalGradNorm(tensors);
+  });
   const tensorsAfter = tf.memory().numTensors;
   // float32 sums in the kernel's order: each thread adds at most ceil(n / (64 workgroups * 256)) squares,
   // a workgroup's tree 8 levels, the final pass over the 64 + 1 + 64 + 1 partials 1 term a thread and
@@ -209,7 +213,7 @@ async function norm(): Promise<{ got: number; expected: number; ratio: number; t
   const roundings = 1 + Math.ceil(150000 / (64 * 256)) + 8 + 1 + 8;
   const ratio = Math.abs(got - expected) / (float32Bound(roundings, expected ** 2) / (2 * expected));
   tf.dispose(tensors);
-  return { got, expected, ratio, tensorsBefore, tensorsAfter };
+  return { got, expected, ratio, tensorsBefore, tensorsAfter, kernels: kernels.length };
 }
 
 async function declines(): Promise<boolean> {
