@@ -1,6 +1,6 @@
 // One backend's figures for `npm run bench` (run in its own process, so that its peak RSS is its
 // own): a model of the given config.json (any model_type: DistilBERT, BERT, RoBERTa...) with random weights, a training step (forward,
-// cross-entropy, backward, AdamW update) and inference (eval mode, no gradients), samples/s.
+// cross-entropy, backward, global-norm clipping at 1.0 and AdamW update, as the Trainer's) and inference (eval mode, no gradients), samples/s.
 // Prints one JSON line on stdout.
 // On a GPU backend (webgpu) work is queued: each timed step ends with a read, which waits for it.
 //   tsx bench/model-step.ts --backend native|wasm|cpu|webgpu --config config.json [--batch 16 --seq 60]
@@ -11,7 +11,7 @@ import { initBackend, backendInfo } from "../src/backend.js";
 import { NATIVE_BACKEND, profileNativeKernels } from "../src/accel/native-backend.js";
 import { AutoConfig, AutoModelForSequenceClassification } from "../src/models/auto.js";
 import { AdamW } from "../src/trainer/adamw.js";
-import { clipGradNorm } from "../src/trainer/clip-grad-norm.js";
+import { clipCoefficient, globalGradNorm } from "../src/trainer/clip-grad-norm.js";
 import { argValue, flag } from "./args.js";
 
 async function main(): Promise<void> {
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     }
     await finish();
     const t0 = performance.now();
-    optimizer.step(total!, 5e-5);
+    optimizer.step(total!, 5e-5, clipCoefficient(await globalGradNorm(total!.values()), 1.0));
     await finish();
     optimizerTimes.push((performance.now() - t0) / 1000);
     for (const g of total!.values()) g.dispose();
@@ -121,21 +121,6 @@ async function main(): Promise<void> {
     await inferStep();
     inferProfile = [...profileNativeKernels(false)].sort((a, b) => b[1].ms - a[1].ms);
   }
-  // The Trainer also clips gradients (maxGradNorm 1.0 by default): its cost, measured apart
-  // (the PyTorch baseline's step does not clip either).
-  let clipS = NaN;
-  {
-    const { value, grads } = tf.variableGrads(() => model.forward(inputs[0]).loss!, params.map(([, v]) => v));
-    value.dispose();
-    const named = new Map(Object.entries(grads).map(([k, g]) => [nameOf.get(k)!, g]));
-    await finish();
-    const t0 = performance.now();
-    const clipped = await clipGradNorm(named, 1.0);
-    clipS = (performance.now() - t0) / 1000;
-    for (const g of clipped.grads.values()) g.dispose();
-    for (const g of named.values()) g.dispose();
-  }
-
   // Step time at a shorter sequence length (dynamic padding's projection: time = a + b * length).
   const extraSeq = Number(argValue("--extra-seq", "0"));
   let extra: { seq: number; train_step_s: number } | undefined;
@@ -153,7 +138,6 @@ async function main(): Promise<void> {
     train_times: trainTimes,
     infer_times: inferTimes,
     optimizer_s: Math.min(...optimizerTimes),
-    clip_s: clipS,
     train_step_s: trainS,
     train_samples_per_s: batch / trainS,
     infer_batch_s: inferS,

@@ -9,6 +9,9 @@
 //   this bench makes once and caches), else a plain DistilBERT on Debian's python3-torch;
 // - --device: the same bench on the webgpu backend (a GPU through Dawn) beside the CPU backends;
 //   on a software adapter (SwiftShader) its correctness only;
+// - the exercise as the learner runs it, for a slice: our Trainer and transformers' Trainer on the
+//   real tweets with the notebook's settings (evaluation, checkpoints), beside their bare steps;
+//   the time of an epoch and of the whole exercise per backend;
 // - ratios TS/PyTorch, and the projected wall time of the exercise (5 epochs) with padding to 60,
 //   dynamic padding, and dynamic padding with groupByLength.
 //
@@ -18,9 +21,11 @@
 // Flags: --quick (fewer steps, one round), --rounds N (default 2), --backends native,wasm (default:
 //   every one present but cpu),
 //   --with-cpu, --no-pytorch, --debian-torch (the Debian baseline even where pip works), --device,
+//   --no-slice (skip the exercise slice: the real Trainer on real tweets beside transformers' Trainer),
 //   --profile (per-kernel times on the native backend), --json FILE (write all figures).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { loadNative } from "../src/accel/native.js";
 import { SWIFTSHADER_ENV } from "../src/accel/webgpu.js";
@@ -70,43 +75,59 @@ const PIP_MIRROR = ["--index-url", "file:///opt/pypi/simple", "--extra-index-url
  * under ~/.cache/tweet-transformers/venvs; from the local mirror where there is one), else
  * Debian's python3 with python3-torch. `source` says which.
  */
-function baselinePython(): { python: string; source: string; notes: string[] } | { error: string } {
+let baseline: ReturnType<typeof findBaselinePython> | undefined;
+function baselinePython(): ReturnType<typeof findBaselinePython> {
+  return (baseline ??= findBaselinePython());
+}
+
+function findBaselinePython(): { python: string; source: string; trainer: boolean; notes: string[] } | { error: string } {
   const notes: string[] = [];
   const imports = (python: string, mods: string) => fs.existsSync(python) && spawnSync(python, ["-c", `import ${mods}`], { encoding: "utf8" }).status === 0;
   if (!flag("--debian-torch")) {
-    const cache = process.env.XDG_CACHE_HOME ?? path.join(require("node:os").homedir(), ".cache");
+    const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
     const venv = path.join(cache, "tweet-transformers", "venvs", "bench-pytorch");
     const python = path.join(venv, "bin", "python");
+    const pipArgs = process.env.TT_BENCH_PIP_ARGS?.split(" ").filter(Boolean) ?? (fs.existsSync("/opt/pypi/simple") ? PIP_MIRROR : []);
+    const install = (...pkgs: string[]) => spawnSync(python, ["-m", "pip", "install", "-q", ...pipArgs, ...pkgs], { encoding: "utf8", timeout: 1800_000 });
     if (!imports(python, "torch, transformers")) {
-      const pipArgs = process.env.TT_BENCH_PIP_ARGS?.split(" ").filter(Boolean) ?? (fs.existsSync("/opt/pypi/simple") ? PIP_MIRROR : []);
-      console.log(`making the baseline's venv (pip install torch transformers) in ${venv} ...`);
+      console.log(`making the baseline's venv (pip install torch transformers accelerate) in ${venv} ...`);
       const made = spawnSync(PYTHON, ["-m", "venv", venv], { encoding: "utf8" });
       // Debian's pip (23.0) fails to resolve transformers' dependencies: a current pip first.
-      const install = (...pkgs: string[]) => spawnSync(python, ["-m", "pip", "install", "-q", ...pipArgs, ...pkgs], { encoding: "utf8", timeout: 1800_000 });
       const upgraded = made.status === 0 ? install("--upgrade", "pip") : made;
-      const pip = upgraded.status === 0 ? install("torch", "transformers") : upgraded;
+      const pip = upgraded.status === 0 ? install("torch", "transformers", "accelerate") : upgraded;
       if (pip.status !== 0) notes.push(`pip install torch transformers failed (${`${pip.stderr ?? ""}`.trim().split("\n").pop()}); baseline on Debian's python3-torch`);
+    } else if (!imports(python, "accelerate")) {
+      // transformers' Trainer (the exercise slice) needs it; venvs made before it was measured lack it.
+      const pip = install("accelerate");
+      if (pip.status !== 0) notes.push(`pip install accelerate failed (${`${pip.stderr ?? ""}`.trim().split("\n").pop()}): no transformers Trainer for the exercise slice`);
     }
-    if (imports(python, "torch, transformers")) return { python, source: `pip (venv ${venv})`, notes };
+    if (imports(python, "torch, transformers")) return { python, source: `pip (venv ${venv})`, trainer: imports(python, "accelerate"), notes };
   }
   if (!imports(PYTHON, "torch")) return { error: `no PyTorch: pip install torch transformers failed and Debian's is missing (apt-get install python3-torch libopenblas0-pthread)` };
-  return { python: PYTHON, source: "Debian python3-torch", notes };
+  return { python: PYTHON, source: "Debian python3-torch", trainer: false, notes };
 }
 
 /** The OpenBLAS kernels the TS native backend uses ("" without the addon). */
 const nativeCore = loadNative().blasCore;
 
-function pytorchBench(config = CONFIG): Json {
-  const base = baselinePython();
-  if ("error" in base) return base;
-  const notes = [...base.notes];
-  // The baseline runs on the OpenBLAS kernels the native backend uses (the addon picks them from
-  // /proc/cpuinfo, as Debian's OpenBLAS 0.3.21 falls back to SSE3 on recent Xeons); where the
-  // native addon is absent, both sides run with OPENBLAS_CORETYPE unset.
+/**
+ * The baseline runs on the OpenBLAS kernels the native backend uses (the addon picks them from
+ * /proc/cpuinfo, as Debian's OpenBLAS 0.3.21 falls back to SSE3 on recent Xeons); where the
+ * native addon is absent, both sides run with OPENBLAS_CORETYPE unset.
+ */
+function baselineEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (nativeCore) env.OPENBLAS_CORETYPE = nativeCore;
+  return env;
+}
+
+function pytorchBench(config = CONFIG): Json {
+  const base = baselinePython();
+  if ("error" in base) return base;
+  const notes = [...base.notes];
+  const env = baselineEnv();
   const steps = quick ? ["2", "3"] : ["3", "5"];
   const r = runJson(base.python, [path.join("bench", "pytorch_distilbert.py"), "--config", config, "--batch", String(BATCH), "--seq", String(SEQ),
     "--threads", "2", "--train-steps", steps[0], "--infer-steps", steps[1], "--clip", String(MAX_GRAD_NORM)], env);
@@ -119,6 +140,50 @@ function pytorchBench(config = CONFIG): Json {
     ? `OpenBLAS ${env.OPENBLAS_CORETYPE ? `OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE}` : `unset (picks ${openblasCore(base.python, env) || "?"})`}`
     : `${r.build?.blas_info ?? r.blas} bundled in the wheel${r.build?.mkldnn ? " + oneDNN" : ""} (OPENBLAS_CORETYPE does not apply)`;
   return { ...r, source: base.source, kernels, notes };
+}
+
+const SLICE_STEPS = quick ? 4 : 8;
+const SLICE_DATA = path.join(os.tmpdir(), `tt-bench-slice-${process.pid}.json`);
+
+/**
+ * The exercise as the learner runs it, for a slice (bench/trainer-slice.ts): the Trainer on the
+ * real tweets with the notebook's settings, and the bare step beside it; writes the tokenized
+ * slice for PyTorch's side. wasm: 1 timed step of 2 micro-batches of 8 (its 4 GiB heap), an
+ * evaluation of 32 tweets, no bare steps (its figures are for reference).
+ */
+function tsSlice(backend: string): Json {
+  const wasm = backend === "wasm";
+  return runJson(TSX, [path.join("bench", "trainer-slice.ts"), "--backend", backend, "--hub", HUB, "--data-out", SLICE_DATA,
+    ...(wasm ? ["--steps", "1", "--eval-rows", "32", "--micro-batch", "8", "--bare", "0"] : ["--steps", String(SLICE_STEPS)])]);
+}
+
+/** The same slice through transformers' own Trainer, and its own loop's bare step. */
+function torchSlice(): Json {
+  const base = baselinePython();
+  if ("error" in base) return base;
+  if (!base.trainer) return { error: "needs transformers' Trainer (pip's transformers and accelerate)" };
+  if (!fs.existsSync(SLICE_DATA)) return { error: "no tokenized slice (the TS side failed)" };
+  return runJson(base.python, [path.join("bench", "pytorch_trainer_slice.py"), "--data", SLICE_DATA, "--hub", HUB, "--steps", String(SLICE_STEPS), "--threads", "2"], baselineEnv());
+}
+
+/** An epoch of the exercise (all training steps, the evaluation of every validation tweet, a checkpoint) from a slice. */
+function sliceEpoch(r: Json, rows: { train: number; validation: number }): Json {
+  const epochS = Math.ceil(rows.train / r.batch) * r.trainer_step_s + (r.eval_s * rows.validation) / r.eval_rows + r.save_s;
+  return {
+    ...r,
+    epoch_s: epochS,
+    epoch_samples_per_s: rows.train / epochS,
+    bare_samples_per_s: r.bare_step_s ? r.batch / r.bare_step_s : null,
+    trainer_samples_per_s: r.batch / r.trainer_step_s,
+    exercise_s: EPOCHS * epochS + r.end_s,
+  };
+}
+
+/** Of several runs of a slice, the least disturbed (the shortest epoch). */
+function bestSlice(runs: Json[], rows: { train: number; validation: number } | undefined): Json {
+  const ok = runs.filter((r) => !r.error);
+  if (ok.length === 0 || !rows) return runs[0] ?? { error: "not run" };
+  return { ...ok.map((r) => sliceEpoch(r, rows)).sort((a, b) => a.epoch_s - b.epoch_s)[0], runs: ok.length };
 }
 
 /**
@@ -141,19 +206,16 @@ function best(runs: Json[]): Json {
   const out: Json = { ...ok[ok.length - 1], runs: ok.length };
   out.train_step_s = min("train_times");
   out.infer_batch_s = min("infer_times");
-  // The baseline's steps clip gradients; ours are measured without, and the clipping apart.
-  const clip = Number.isFinite(out.clip_s) ? out.clip_s : 0;
-  out.train_samples_per_s = out.batch / (out.train_step_s + clip);
+  out.train_samples_per_s = out.batch / out.train_step_s;
   out.infer_samples_per_s = out.batch / out.infer_batch_s;
   out.peak_rss_mb = Math.max(...ok.map((r) => r.peak_rss_mb));
   const extras = ok.filter((r) => r.extra);
   if (extras.length) out.extra = { seq: extras[0].extra.seq, train_step_s: Math.min(...extras.map((r) => r.extra.train_step_s)) };
   if (ok.every((r) => r.optimizer_s !== undefined)) out.optimizer_s = Math.min(...ok.map((r) => r.optimizer_s));
-  if (ok.every((r) => Number.isFinite(r.clip_s))) out.clip_s = Math.min(...ok.map((r) => r.clip_s));
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   out.train_step_median_s = med(ok.flatMap((r) => r.train_times));
   out.infer_batch_median_s = med(ok.flatMap((r) => r.infer_times));
-  out.train_median_samples_per_s = out.batch / (out.train_step_median_s + clip);
+  out.train_median_samples_per_s = out.batch / out.train_step_median_s;
   return out;
 }
 
@@ -185,9 +247,9 @@ function paddedLengths(lengths: number[], mode: "max" | "dynamic" | "grouped", b
 /** Projected seconds of the exercise: EPOCHS epochs of training steps plus an evaluation per epoch. */
 function projectExercise(m: Json, tok: Json, mode: "max" | "dynamic" | "grouped"): number | undefined {
   if (!tok.lengths) return undefined;
-  // Training step time as a + b * length: a, the optimizer update (the same at any length), b
-  // from the step at 60; the step measured at a shorter length checks the model (printed).
-  const a = Math.min(m.optimizer_s ?? 0, m.train_step_s) + (Number.isFinite(m.clip_s) ? m.clip_s : 0);
+  // Training step time as a + b * length: a, the clipping norm and optimizer update (the same at
+  // any length), b from the step at 60; the step measured at a shorter length checks the model (printed).
+  const a = Math.min(m.optimizer_s ?? 0, m.train_step_s);
   const b = (m.train_step_s - Math.min(m.optimizer_s ?? 0, m.train_step_s)) / SEQ;
   // Inference: proportional to tokens (a batch of 16 at 60 measured).
   const perToken = m.infer_batch_s / (BATCH * SEQ);
@@ -225,11 +287,17 @@ function main(): void {
   // each figure is the best step seen (the least disturbed); the slow backends run once.
   const rounds = Number(argValue("--rounds", quick ? "1" : "2"));
   const torchRuns: Json[] = [];
+  const torchSlices: Json[] = [];
   const backendRuns: Record<string, Json[]> = Object.fromEntries(wanted.map((b) => [b, []]));
+  const sliceRuns: Record<string, Json[]> = Object.fromEntries(wanted.map((b) => [b, []]));
   for (let r = 0; r < rounds; r++) {
-    if (!flag("--no-pytorch")) torchRuns.push(pytorchBench());
     for (const b of wanted) if (r === 0 || b === "native" || b === "webgpu") backendRuns[b].push(backendBench(b));
+    if (!flag("--no-pytorch")) torchRuns.push(pytorchBench());
+    if (flag("--no-slice")) continue;
+    for (const b of wanted) if (r === 0 || b === "native" || b === "webgpu") sliceRuns[b].push(tsSlice(b));
+    if (!flag("--no-pytorch")) torchSlices.push(torchSlice());
   }
+  fs.rmSync(SLICE_DATA, { force: true });
   const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : best(torchRuns);
   const runs: Json = Object.fromEntries(wanted.map((b) => [b, best(backendRuns[b])]));
   results.pytorch = torch;
@@ -248,9 +316,11 @@ function main(): void {
   if (!torch.error) {
     console.log(`  baseline: ${torch.model}, torch.optim.AdamW, clip_grad_norm_ ${torch.clip}; PyTorch from ${torch.source}`);
     console.log(`  kernels: PyTorch ${torch.kernels}; TS native ${nativeCore ? `OpenBLAS ${nativeCore} (OPENBLAS_CORETYPE=${nativeCore} for its load)` : "absent"}`);
-    console.log(`  train samples/s include gradient clipping on both sides (TS: step + the Trainer's clipGradNorm, measured apart)`);
+    console.log(`  train samples/s include gradient clipping (max norm ${MAX_GRAD_NORM}) on both sides`);
   }
   for (const n of torch.notes ?? []) console.log(`  note: ${n}`);
+
+  if (!flag("--no-slice")) results.slice = reportSlices(wanted, sliceRuns, torchSlices);
 
   results.models = otherModels(wanted, row);
 
@@ -269,7 +339,7 @@ function main(): void {
     const p = { max: projectExercise(r, tok, "max"), dynamic: projectExercise(r, tok, "dynamic"), grouped: projectExercise(r, tok, "grouped") };
     results.exercise = { backend: name, ...p };
     const mean = tok.lengths.reduce((a: number, b: number) => a + b, 0) / tok.lengths.length;
-    console.log(`\nthe exercise (${EPOCHS} epochs, batch ${BATCH}, gradient clipping ${fmt(r.clip_s)} s a step, eval per epoch; ` +
+    console.log(`\nthe exercise (${EPOCHS} epochs, batch ${BATCH}, eval per epoch; ` +
       `tweets average ${fmt(mean, 1)} tokens), projected on ${name}:`);
     console.log(`  padding to 60 (the notebook's default): ${hms(p.max)}`);
     console.log(`  dynamic padding:                        ${hms(p.dynamic)}`);
@@ -290,6 +360,35 @@ function main(): void {
     fs.renameSync(`${out}.tmp`, out);
   }
   console.log(`\n(${Math.round((Date.now() - started.getTime()) / 1000)} s)`);
+}
+
+/** The exercise slice's table: bare step, Trainer step, evaluation, save, the epoch and the whole exercise per backend. */
+function reportSlices(wanted: string[], sliceRuns: Record<string, Json[]>, torchSlices: Json[]): Json {
+  const first = [...Object.values(sliceRuns).flat()].find((r) => !r.error);
+  const rows = first ? { train: first.train_rows as number, validation: first.validation_rows as number } : undefined;
+  const torch = flag("--no-pytorch") ? { error: "skipped (--no-pytorch)" } : bestSlice(torchSlices, rows);
+  const ts: Json = Object.fromEntries(wanted.map((b) => [b, bestSlice(sliceRuns[b], rows)]));
+  console.log(`\nthe exercise as the learner runs it: the Trainer on the real tweets (emotion), the notebook's settings (batch ${BATCH}, padding to ${SEQ}, ` +
+    `evaluation and checkpoint each epoch, best model reloaded at the end), a slice of ${SLICE_STEPS + 1} steps (the first not timed) beside the bare step ` +
+    `(forward, backward, clipping, AdamW) on the same batches; an epoch = ${rows ? Math.ceil(rows.train / BATCH) : "?"} steps + the evaluation of ${rows?.validation ?? "?"} tweets + a checkpoint (model and optimizer); median steps`);
+  const head = ["bare step/s", "Trainer step", "Trainer/bare", "eval", "save", "epoch", "epoch samples/s", `${EPOCHS} epochs`];
+  console.log(`${"".padEnd(40)}${head.map((h) => h.padStart(14)).join("")}`);
+  const line = (name: string, r: Json) => {
+    if (r.error) return console.log(`${name.padEnd(40)}${String(r.error).split("\n")[0].slice(0, 160)}`);
+    const cells = [r.bare_samples_per_s ? `${fmt(r.bare_samples_per_s)}` : "n/a", `${fmt(r.trainer_step_s)} s`, r.bare_step_s ? `${fmt(r.trainer_step_s / r.bare_step_s, 3)}x` : "n/a",
+      `${fmt((r.eval_s * rows!.validation) / r.eval_rows, 1)} s`, `${fmt(r.save_s, 1)} s`, hms(r.epoch_s), fmt(r.epoch_samples_per_s), hms(r.exercise_s)];
+    console.log(`${name.padEnd(40)}${cells.map((c) => c.padStart(14)).join("")}`);
+  };
+  line(`PyTorch ${torch.model ?? ""}`.slice(0, 39), torch);
+  for (const b of wanted) line(`TS ${b}${ts[b].micro_batch < BATCH ? ` (2 x ${ts[b].micro_batch})` : ""}`, ts[b]);
+  console.log(`  (bare step/s: samples/s of the bare step; wasm: 1 timed step and an evaluation of 32 tweets, scaled)`);
+  const native = ts.native ?? ts[wanted[0]];
+  if (native && !native.error && !torch.error) {
+    console.log(`  ratio TS(${native.backend})/PyTorch: bare step ${fmt(native.bare_samples_per_s / torch.bare_samples_per_s)}x, ` +
+      `Trainer epoch ${fmt(native.epoch_samples_per_s / torch.epoch_samples_per_s)}x (target >= 1.5x); ` +
+      `Trainer step ${fmt(100 * (native.trainer_step_s / native.bare_step_s - 1), 1)}% over the bare step (target <= 5%; PyTorch's ${fmt(100 * (torch.trainer_step_s / torch.bare_step_s - 1), 1)}%)`);
+  }
+  return { pytorch: torch, ...ts };
 }
 
 /** BERT- and RoBERTa-shaped models: one round each of PyTorch and the fastest backend asked for (wasm only if alone). */
@@ -315,7 +414,6 @@ function otherModels(wanted: string[], row: (name: string, r: Json) => void): Js
 }
 
 function machine(): string {
-  const os = require("node:os") as typeof import("node:os");
   const cpu = os.cpus()[0]?.model ?? "?";
   return `${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 0)} GB, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`;
 }

@@ -11,6 +11,11 @@ def prompt(es, en): return ("prompt", es.strip("\n"), en.strip("\n"))
 # Exercise 4's table of other models: sizes and time per epoch measured by bench/epoch-estimates.ts
 # (written to bench/epoch-estimates.json; re-run it and this script to update the notebooks).
 EPOCHS_JSON = os.path.join(ROOT, "bench", "epoch-estimates.json")
+# The full exercise (5 epochs of emotion, batches of 16) projected by `npm run bench` for each way of padding, in
+# seconds: its lines "the exercise (...), projected on native" (`--json FILE` writes them as FILE's "exercise").
+# The notebooks quote them in "Train faster"; after a new bench, update them here and re-run this script.
+BENCH_EXERCISE = {"backend": "native", "max": 31 * 60, "dynamic": 22 * 60, "grouped": 15 * 60}
+
 # Repositories whose main branch has only a pytorch_model.bin of before PyTorch 1.6 (not read): the hub's own safetensors conversion is a pull request.
 REVISIONS = {"google/electra-small-discriminator": "refs/pr/2", "cardiffnlp/twitter-roberta-base-sentiment": "refs/pr/4", "dccuchile/bert-base-spanish-wwm-uncased": "refs/pr/1"}
 MODEL_NOTES = {
@@ -44,6 +49,18 @@ def epoch_cell(run, lang):
     text = duration(run["epoch_s"], lang)
     if run["micro_batch"] < 16: text += " (2 × 8)"
     return text
+
+def padding_table(lang):
+    backend, d = BENCH_EXERCISE["backend"], (lambda key: duration(BENCH_EXERCISE[key], lang))
+    if lang == "es":
+        return (f"| relleno | el ejercicio completo con `{backend}` |\n| --- | ---: |\n"
+                f"| hasta 60 tokens (`padding: \"max_length\"`, el del ejercicio) | {d('max')} |\n"
+                f"| dinámico (cada lote hasta su tweet más largo) | {d('dynamic')} |\n"
+                f"| dinámico + `groupByLength: true` | {d('grouped')} |")
+    return (f"| padding | the full exercise on `{backend}` |\n| --- | ---: |\n"
+            f"| to 60 tokens (`padding: \"max_length\"`, the exercise's) | {d('max')} |\n"
+            f"| dynamic (each batch to its longest tweet) | {d('dynamic')} |\n"
+            f"| dynamic + `groupByLength: true` | {d('grouped')} |")
 
 def model_table(lang):
     with open(EPOCHS_JSON, encoding="utf-8") as f: measured = json.load(f)
@@ -275,9 +292,9 @@ code('''
 for (const id of encoding.input_ids) console.log(id, "→", tokenizer.decode([id]));
 '''),
 md('''
-Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48.
+Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48. (Al final, «Entrenar más rápido» rellena cada lote solo hasta su tweet más largo: menos cálculo, sin cambiar lo que calcula el modelo.)
 ''', '''
-Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48.
+Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48. (At the end, "Train faster" pads each batch only to its longest tweet instead: less computation, without changing what the model computes.)
 '''),
 code('''
 const tokenizado = dataset.map(
@@ -799,7 +816,7 @@ md('''
 
 ''' + model_table("es") + '''
 
-La comprobación compara su exactitud en `test` con la de `trainerClima` (cada uno con su tokenización).
+La comprobación compara su exactitud en `test` con la de `trainerClima` (cada uno con su tokenización). Para que cada prueba tarde menos, mira «Entrenar más rápido» justo debajo: relleno dinámico y `groupByLength`.
 ''', '''
 ### ✍️ Exercise 4: improve the model
 
@@ -809,7 +826,7 @@ Can you get a higher `test` accuracy on `stance_climate`? Train another `Trainer
 
 ''' + model_table("en") + '''
 
-The check compares its `test` accuracy with `climateTrainer`'s (each with its own tokenization).
+The check compares its `test` accuracy with `climateTrainer`'s (each with its own tokenization). To make each try take less time, see "Train faster" just below: dynamic padding and `groupByLength`.
 '''),
 code('''
 import { Trainer, type DatasetDict } from "tweet-transformers";
@@ -891,6 +908,124 @@ await comprobar.mejora(trainerMejorado, trainerClima, climaTokenizado, tokenizad
 import { check } from "tweet-transformers";
 
 await check.improvement(improvedTrainer, climateTrainer, climateTokenized, improvedTokenized);
+'''),
+md('''
+### Entrenar más rápido: relleno dinámico y `groupByLength`
+
+Hasta ahora cada tweet se rellena hasta 60 tokens (`padding: "max_length"`), como en el ejercicio original. Pero un tweet de `emotion` tiene de media unos 25 tokens: más de la mitad del cálculo se hace sobre `[PAD]`. Dos opciones, las mismas que en Python, se ahorran ese trabajo:
+
+- **Relleno dinámico**: tokeniza solo con `truncation: true` (sin `padding`) y pasa al `Trainer` `dataCollator: new DataCollatorWithPadding({ tokenizer: tokenizer })`, que rellena cada lote solo hasta su tweet más largo. Es **el mismo cálculo**: la `attention_mask` hace que el modelo no mire el relleno, así que los *logits* y la pérdida salen iguales salvo el redondeo de `float32` (las pruebas de esta librería lo comprueban). Solo cambia el *dropout* al entrenar: sortea sus máscaras sobre la forma del lote, así que la exactitud puede variar un poco, como con otra semilla.
+- **`groupByLength: true`** en `TrainingArguments` (con relleno dinámico): cada lote junta tweets de longitud parecida, así que casi no queda relleno. El orden sigue siendo aleatorio (y el mismo con la misma semilla), pero cambia qué tweets comparten lote, así que la exactitud puede moverse un poco, a mejor o a peor.
+
+Lo que tarda el ejercicio completo (`RAPIDO = false`: 5 épocas de `emotion`) con cada relleno, calculado con `npm run bench` en una CPU de 2 núcleos:
+
+''' + padding_table("es") + '''
+
+El efecto en la exactitud no lo hemos medido (hace falta el DistilBERT preentrenado): mídelo tú. La celda siguiente entrena tres veces DistilBERT en `stance_climate` con los mismos ajustes, cambiando solo el relleno, y enseña el tiempo de entrenamiento (`train_runtime`) y la exactitud en `test` de cada vez.
+''', '''
+### Train faster: dynamic padding and `groupByLength`
+
+So far every tweet is padded to 60 tokens (`padding: "max_length"`), as in the original exercise. But an `emotion` tweet is about 25 tokens long on average: more than half of the computation is spent on `[PAD]`. Two options, the same as in Python, save that work:
+
+- **Dynamic padding**: tokenize with `truncation: true` only (no `padding`) and pass the `Trainer` `dataCollator: new DataCollatorWithPadding({ tokenizer: tokenizer })`, which pads each batch only to its longest tweet. It is **the same computation**: the `attention_mask` keeps the model from looking at the padding, so the logits and the loss come out the same up to `float32` rounding (this library's tests check it). Only dropout changes in training: it draws its masks over the batch's shape, so the accuracy may vary a little, as with another seed.
+- **`groupByLength: true`** in `TrainingArguments` (with dynamic padding): each batch gathers tweets of similar length, so hardly any padding is left. The order is still random (and the same for the same seed), but which tweets share a batch changes, so the accuracy may move a little, up or down.
+
+How long the full exercise (`QUICK = false`: 5 epochs of `emotion`) takes with each padding, worked out with `npm run bench` on a 2-core CPU:
+
+''' + padding_table("en") + '''
+
+Its effect on accuracy we have not measured (it needs the pretrained DistilBERT): measure it yourself. The next cell trains DistilBERT on `stance_climate` three times with the same settings, changing only the padding, and shows each run's training time (`train_runtime`) and `test` accuracy.
+'''),
+code('''
+import { AutoModelForSequenceClassification, DataCollatorWithPadding, Trainer, TrainingArguments, dataFrameFromColumns, displayDataFrame, loadDataset, type DatasetDict } from "tweet-transformers";
+
+// stance_climate tokenizado de las dos formas: relleno hasta 60 (como en el ejercicio 2) y sin relleno
+const datosPostura = await loadDataset("tweet_eval", "stance_climate");
+const conRelleno = datosPostura.map(
+  (lote) => tokenizer(lote.text, { maxLength: 60, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const sinRelleno = datosPostura.map(
+  (lote) => tokenizer(lote.text, { maxLength: 60, truncation: true }),
+  { batched: true },
+);
+
+async function entrenarYMedir(datos: DatasetDict, rellenoDinamico: boolean, agrupar: boolean) {
+  const trainerRelleno = new Trainer({
+    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3, seed: 42 }),
+    args: new TrainingArguments({
+      outputDir: "stance_trainer_relleno",
+      numTrainEpochs: AJUSTES.epocas,
+      perDeviceTrainBatchSize: 16,
+      perDeviceEvalBatchSize: 16,
+      saveStrategy: "no",
+      groupByLength: agrupar,
+    }),
+    trainDataset: datos.get("train"),
+    // Sin relleno, el Trainer rellena cada lote hasta su tweet más largo
+    dataCollator: rellenoDinamico ? new DataCollatorWithPadding({ tokenizer: tokenizer }) : undefined,
+    computeMetrics: computeMetrics,
+  });
+  const entrenado = await trainerRelleno.train();
+  const evaluado = await trainerRelleno.evaluate(datos.get("test"));
+  return { segundos: entrenado.metrics.train_runtime, exactitud: evaluado.eval_accuracy };
+}
+
+const medidas = [
+  await entrenarYMedir(conRelleno, false, false),
+  await entrenarYMedir(sinRelleno, true, false),
+  await entrenarYMedir(sinRelleno, true, true),
+];
+displayDataFrame(dataFrameFromColumns({
+  relleno: ["hasta 60", "dinámico", "dinámico + groupByLength"],
+  "segundos de entrenamiento": medidas.map((m) => m.segundos),
+  "exactitud en test": medidas.map((m) => m.exactitud),
+}));
+''', '''
+import { AutoModelForSequenceClassification, DataCollatorWithPadding, Trainer, TrainingArguments, dataFrameFromColumns, displayDataFrame, loadDataset, type DatasetDict } from "tweet-transformers";
+
+// stance_climate tokenized both ways: padded to 60 (as in exercise 2) and not padded
+const stanceData = await loadDataset("tweet_eval", "stance_climate");
+const paddedTo60 = stanceData.map(
+  (batch) => tokenizer(batch.text, { maxLength: 60, padding: "max_length", truncation: true }),
+  { batched: true },
+);
+const unpadded = stanceData.map(
+  (batch) => tokenizer(batch.text, { maxLength: 60, truncation: true }),
+  { batched: true },
+);
+
+async function trainAndMeasure(data: DatasetDict, dynamicPadding: boolean, groupByLength: boolean) {
+  const paddingTrainer = new Trainer({
+    model: await AutoModelForSequenceClassification.fromPretrained("distilbert-base-uncased", { numLabels: 3, seed: 42 }),
+    args: new TrainingArguments({
+      outputDir: "stance_trainer_padding",
+      numTrainEpochs: SETTINGS.epochs,
+      perDeviceTrainBatchSize: 16,
+      perDeviceEvalBatchSize: 16,
+      saveStrategy: "no",
+      groupByLength: groupByLength,
+    }),
+    trainDataset: data.get("train"),
+    // Without padding, the Trainer pads each batch to its longest tweet
+    dataCollator: dynamicPadding ? new DataCollatorWithPadding({ tokenizer: tokenizer }) : undefined,
+    computeMetrics: computeMetrics,
+  });
+  const trained = await paddingTrainer.train();
+  const evaluated = await paddingTrainer.evaluate(data.get("test"));
+  return { seconds: trained.metrics.train_runtime, accuracy: evaluated.eval_accuracy };
+}
+
+const measurements = [
+  await trainAndMeasure(paddedTo60, false, false),
+  await trainAndMeasure(unpadded, true, false),
+  await trainAndMeasure(unpadded, true, true),
+];
+displayDataFrame(dataFrameFromColumns({
+  padding: ["to 60", "dynamic", "dynamic + groupByLength"],
+  "training seconds": measurements.map((m) => m.seconds),
+  "test accuracy": measurements.map((m) => m.accuracy),
+}));
 '''),
 md('''
 ---

@@ -41,6 +41,24 @@ test("train on tweet_eval emotion through the hub, save the model + tokenizer, t
   assert.ok(Math.abs(result.eval_loss - (metrics.test_loss as number)) <= distilBertForwardBounds(config, reference).loss);
 });
 
+test("train --padding longest --group-by-length: each batch padded to its longest tweet, recorded in training_args.json", async () => {
+  const outputDir = path.join(local.home, "emotion-dynamic");
+  const trained = await capture(() =>
+    train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--padding", "longest", "--group-by-length",
+      "--batch-size", "16", "--eval-batch-size", "256", "--max-steps", "3", "--train-samples", "48", "--output-dir", outputDir]),
+  );
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.doesNotMatch(trained.stderr, /groupByLength: every row/, "the rows are not padded when tokenizing");
+  const metrics = JSON.parse(trained.stdout.trim()) as Record<string, number | string>;
+  assert.equal(typeof metrics.test_accuracy, "number");
+  const args = JSON.parse(fs.readFileSync(path.join(outputDir, "training_args.json"), "utf8"));
+  assert.equal(args.group_by_length, true);
+  await assert.rejects(
+    train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--padding", "dynamic"]),
+    /--padding must be max_length \(every tweet to --max-length, the exercise's\) or longest \(each batch to its longest tweet\), not "dynamic"/,
+  );
+});
+
 test("CLI errors say what to do", async () => {
   await assert.rejects(train(["--dataset", "tweet_eval"]), /--model is required/);
   await assert.rejects(train(["--model", TINY_MODEL_DIR, "--dataset", "tweet_eval", "--config", "emotion", "--batch-size", "0"]), /--batch-size must be a positive integer, got "0"/);

@@ -110,6 +110,22 @@ describe("right answers", () => {
   });
 });
 
+describe("improvement with dynamic padding and groupByLength", () => {
+  test("the same tweets without padding are the same tokenization: compared on the padded test split, groupByLength named", async () => {
+    const unpadded = stanceData();
+    const padded = unpadded.map((b) => ({
+      input_ids: (b.input_ids as number[][]).map((r) => [...r, 0, 0]),
+      attention_mask: (b.attention_mask as number[][]).map((r) => [...r, 0, 0]),
+    }), { batched: true });
+    const trainer = await stanceTrainer(padded, 3, true);
+    const grouped = await stanceTrainer(unpadded, 3, true, { groupByLength: true });
+    const v = await quietly(() => verdicts.en.improvement(grouped, trainer, padded));
+    assert.ok(!v.messages.join("\n").includes("tokenized differently"), v.messages.join("\n"));
+    assert.match(v.messages[0], /Changes from the first Trainer: groupByLength: false → true\./);
+    assert.match(v.messages[1], /Test accuracy: [\d.]+ % against [\d.]+ %/);
+  });
+});
+
 describe("improvement with another model", () => {
   test("a RoBERTa trained on its own tokenization: compared on its own test split when passed, refused on DistilBERT's ids", async () => {
     const data = stanceData();

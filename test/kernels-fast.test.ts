@@ -190,7 +190,7 @@ test("fused GELU and LayerNorm match tfjs's composition, forward and backward", 
   assert.equal(fastLayerNorm(tf.zeros([2, 2]), tf.ones([2]), tf.zeros([2]), eps), null);
 });
 
-test("fused AdamW equals torch.optim.AdamW's arithmetic, in place, and leaves shared arrays alone", { skip }, async () => {
+test("fused AdamW equals clip_grad_norm_'s scaling then torch.optim.AdamW's arithmetic, in place, and leaves shared arrays alone", { skip }, async () => {
   await tf.setBackend(NATIVE_BACKEND);
   const n = 50;
   const p0 = randn(n), g = randn(n);
@@ -200,11 +200,15 @@ test("fused AdamW equals torch.optim.AdamW's arithmetic, in place, and leaves sh
   const v = tf.variable(tf.zeros([n]));
   const [lr, b1, b2, eps, wd] = [1e-2, 0.9, 0.999, 1e-8, 0.01];
   const ref = { p: Float64Array.from(p0), m: new Float64Array(n), v: new Float64Array(n) };
+  // Clipping's coefficient: none, then two scales (torch multiplies the gradient in float32 first).
+  const scales = [undefined, 0.37, 0.81];
   for (let step = 1; step <= 3; step++) {
-    assert.ok(fusedAdamWStep(param, tf.tensor(g, [n]), m, v, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, step }));
+    const gradScale = scales[step - 1];
+    assert.ok(fusedAdamWStep(param, tf.tensor(g, [n]), m, v, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, step, gradScale }));
     for (let i = 0; i < n; i++) {
-      ref.m[i] = b1 * ref.m[i] + (1 - b1) * g[i];
-      ref.v[i] = b2 * ref.v[i] + (1 - b2) * g[i] * g[i];
+      const gi = Math.fround(g[i] * Math.fround(gradScale ?? 1));
+      ref.m[i] = b1 * ref.m[i] + (1 - b1) * gi;
+      ref.v[i] = b2 * ref.v[i] + (1 - b2) * gi * gi;
       const denom = Math.sqrt(ref.v[i]) / Math.sqrt(1 - b2 ** step) + eps;
       ref.p[i] = ref.p[i] * (1 - lr * wd) - (lr / (1 - b1 ** step)) * (ref.m[i] / denom);
     }

@@ -71,6 +71,11 @@ async function runAndCheck(spec: (typeof NOTEBOOKS)[number], outPath: string, en
   assert.match(epochTable, /Training Loss.*Validation Loss.*Accuracy/s);
   assert.equal((epochTable.match(/<tr><td>/g) ?? []).length, 2, "two epochs in quick mode");
 
+  // "Train faster": the same training padded to 60, padded per batch, and grouped by length, in one table.
+  const faster = cellText(cellsWith(nb, spec.lang === "es" ? "entrenarYMedir(" : "trainAndMeasure(")[0]);
+  const rows = spec.lang === "es" ? ["hasta 60", "dinámico", "dinámico \\+ groupByLength"] : ["to 60", "dynamic", "dynamic \\+ groupByLength"];
+  for (const row of rows) assert.match(faster, new RegExp(`\\d  ${row} +[\\d.]+ +[\\d.]+`), `the "${row}" run's seconds and accuracy`);
+
   // Checkers: the empty prompts are reported, the solutions pass.
   const stance = cellText(cellsWith(nb, spec.lang === "es" ? "comprobar.stanceClimate" : "check.stanceClimate")[0]);
   const checks = cellsWith(nb, spec.lang === "es" ? "comprobar." : "check.").map(cellText);

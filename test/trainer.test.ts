@@ -128,30 +128,34 @@ test("TrainingArguments: invalid combinations give the Python library's errors",
 
 // ---------------------------------------------------------------- optimisation pieces
 
-test("AdamW: torch.optim.AdamW's update, decoupled decay only where it belongs", async () => {
+test("AdamW: torch.optim.AdamW's update, decoupled decay only where it belongs, gradients scaled first (clipping)", async () => {
   await initBackend();
-  const p = tf.variable(tf.tensor1d([0.5, -1.0, 2.0]));
-  const b = tf.variable(tf.tensor1d([0.1, 0.2, 0.3]));
-  const opt = new AdamW([["layer.weight", p], ["layer.bias", b]], { lr: 0.1, weightDecay: 0.5 });
-  assert.deepEqual(opt.decayedParameterNames, ["layer.weight"]);
-  const gs = [[0.3, -0.2, 0.1], [-0.1, 0.4, 0.05]];
-  // torch's formulas in float64
-  let pv = [0.5, -1.0, 2.0];
-  let bv = [0.1, 0.2, 0.3];
-  const m = [[0, 0, 0], [0, 0, 0]];
-  const v = [[0, 0, 0], [0, 0, 0]];
-  for (let t = 1; t <= 2; t++) {
-    const g = gs[t - 1];
-    opt.step(new Map([["layer.weight", tf.tensor1d(g)], ["layer.bias", tf.tensor1d(g)]]), 0.1);
-    [pv, bv] = [pv, bv].map((x, k) =>
-      x.map((xi, i) => {
-        const decayed = k === 0 ? xi * (1 - 0.1 * 0.5) : xi;
-        m[k][i] = 0.9 * m[k][i] + 0.1 * g[i];
-        v[k][i] = 0.999 * v[k][i] + 0.001 * g[i] * g[i];
-        const denom = Math.sqrt(v[k][i]) / Math.sqrt(1 - 0.999 ** t) + 1e-8;
-        return decayed - (0.1 / (1 - 0.9 ** t)) * (m[k][i] / denom);
-      }),
-    );
+  // The tf-ops update (cpu) and the one the default backend runs (native: the fused pass).
+  for (const backend of ["cpu", tf.getBackend()]) {
+    await tf.setBackend(backend);
+    const p = tf.variable(tf.tensor1d([0.5, -1.0, 2.0]));
+    const b = tf.variable(tf.tensor1d([0.1, 0.2, 0.3]));
+    const opt = new AdamW([["layer.weight", p], ["layer.bias", b]], { lr: 0.1, weightDecay: 0.5 });
+    assert.deepEqual(opt.decayedParameterNames, ["layer.weight"]);
+    const gs = [[0.3, -0.2, 0.1], [-0.1, 0.4, 0.05]];
+    const scales = [1, 0.5]; // exact in float32: the scaled gradients are too
+    // torch's formulas in float64
+    let pv = [0.5, -1.0, 2.0];
+    let bv = [0.1, 0.2, 0.3];
+    const m = [[0, 0, 0], [0, 0, 0]];
+    const v = [[0, 0, 0], [0, 0, 0]];
+    for (let t = 1; t <= 2; t++) {
+      opt.step(new Map([["layer.weight", tf.tensor1d(gs[t - 1])], ["layer.bias", tf.tensor1d(gs[t - 1])]]), 0.1, scales[t - 1]);
+      const g = gs[t - 1].map((x) => Math.fround(x) * scales[t - 1]);
+      [pv, bv] = [pv, bv].map((x, k) =>
+        x.map((xi, i) => {
+          const decayed = k === 0 ? xi * (1 - 0.1 * 0.5) : xi;
+          m[k][i] = 0.9 * m[k][i] + 0.1 * g[i];
+          v[k][i] = 0.999 * v[k][i] + 0.001 * g[i] * g[i];
+          const denom = Math.sqrt(v[k][i]) / Math.sqrt(1 - 0.999 ** t) + 1e-8;
+          return decayed - (0.1 / (1 - 0.9 ** t)) * (m[k][i] / denom);
+        }),
+      );
   }
   // float32 against float64: about 12 roundings per step (moments, bias corrections, sqrt, division, decay), 2 steps,
   // on values of magnitude max(|p|, lr·|update| ≤ lr/(1 - beta1)) ≤ 2.
@@ -169,6 +173,7 @@ test("AdamW: torch.optim.AdamW's update, decoupled decay only where it belongs",
   other.dispose();
   p.dispose();
   b.dispose();
+  }
   assert.ok(noDecay("distilbert.embeddings.LayerNorm.weight") && noDecay("distilbert.transformer.layer.0.sa_layer_norm.weight"));
   assert.ok(!noDecay("classifier.weight"));
 });

@@ -9,11 +9,11 @@ import { EntryNotFoundError, hfHubDownload } from "../hub/index.js";
 import { AutoModelForSequenceClassification } from "../models/index.js";
 import { AutoTokenizer } from "../tokenizers/index.js";
 import { Trainer, TrainingArguments } from "../trainer/index.js";
-import { accuracyMetrics, classNames, loadSplits, positiveInt, positiveNumber, tokenizeSplits } from "./training-data.js";
+import { TRAIN_PADDINGS, accuracyMetrics, classNames, loadSplits, positiveInt, positiveNumber, tokenizeSplits } from "./training-data.js";
 
 const USAGE =
   "usage: tweet-transformers train --model ID_OR_DIR --dataset NAME --config CONFIG [--epochs 5] [--batch-size 16] [--eval-batch-size N] " +
-  "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N] [--ignore-mismatched-sizes]";
+  "[--lr 5e-5] [--weight-decay 0] [--max-length 60] [--padding max_length|longest] [--group-by-length] [--output-dir DIR] [--max-steps N] [--seed 42] [--train-samples N] [--ignore-mismatched-sizes]";
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "vocab.json", "merges.txt", "special_tokens_map.json"];
 
@@ -30,6 +30,8 @@ export async function run(args: string[]): Promise<number> {
       lr: { type: "string", default: "5e-5" },
       "weight-decay": { type: "string", default: "0" },
       "max-length": { type: "string", default: "60" },
+      padding: { type: "string", default: "max_length" },
+      "group-by-length": { type: "boolean", default: false },
       "output-dir": { type: "string" },
       "max-steps": { type: "string" },
       seed: { type: "string", default: "42" },
@@ -48,6 +50,10 @@ export async function run(args: string[]): Promise<number> {
   const learningRate = positiveNumber(values.lr, "--lr");
   const numTrainEpochs = positiveNumber(values.epochs, "--epochs");
   const maxLength = positiveInt(values["max-length"], "--max-length");
+  const padding = TRAIN_PADDINGS.find((p) => p === values.padding);
+  if (!padding) {
+    throw new Error(`--padding must be max_length (every tweet to --max-length, the exercise's) or longest (each batch to its longest tweet), not "${values.padding}".`);
+  }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}".`);
   const outputDir = values["output-dir"] ?? path.join("outputs", `${path.basename(values.model)}-${values.config ?? values.dataset}`);
@@ -57,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   if (!splits.has("train")) throw new Error(`${values.dataset} ${values.config ?? ""} has no "train" split (splits: ${splits.keys().join(", ")}).`);
   const names = classNames(splits.get("train"));
   const tokenizer = await AutoTokenizer.fromPretrained(values.model);
-  const tokenized = tokenizeSplits(splits, tokenizer, maxLength);
+  const tokenized = tokenizeSplits(splits, tokenizer, maxLength, undefined, padding);
   let trainDataset = tokenized.get("train");
   if (values["train-samples"] !== undefined) {
     const n = Math.min(positiveInt(values["train-samples"], "--train-samples"), trainDataset.numRows);
@@ -84,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
     evalStrategy: strategy,
     saveStrategy: strategy,
     loadBestModelAtEnd: Boolean(evalDataset),
+    groupByLength: values["group-by-length"],
   });
   const trainer = new Trainer({ model, args: trainingArgs, trainDataset, evalDataset, computeMetrics: accuracyMetrics, tokenizer });
   const result = await trainer.train();

@@ -21,12 +21,25 @@ export function classNames(split: Dataset): string[] {
   return feature.names;
 }
 
-/** `text` → input_ids / attention_mask, padded to maxLength and truncated, as the exercise does. */
-export function tokenizeSplits(splits: DatasetDict, tokenizer: PreTrainedTokenizer, maxLength: number, only?: string[]): DatasetDict {
+/** How `train` pads: every row to --max-length when tokenizing (the exercise's), or each batch to its longest row. */
+export const TRAIN_PADDINGS = ["max_length", "longest"] as const;
+
+/**
+ * `text` → input_ids / attention_mask, truncated to maxLength and padded to it, as the exercise does; with
+ * padding "longest" not padded here (the Trainer's DataCollatorWithPadding pads each batch to its longest row).
+ */
+export function tokenizeSplits(
+  splits: DatasetDict,
+  tokenizer: PreTrainedTokenizer,
+  maxLength: number,
+  only?: string[],
+  padding: (typeof TRAIN_PADDINGS)[number] = "max_length",
+): DatasetDict {
   const chosen = only ? new DatasetDict(only.map((s) => [s, splits.get(s)] as [string, Dataset])) : splits;
   const first = chosen.values()[0];
   if (!first.columnNames.includes("text")) throw new Error(`The dataset has no "text" column to tokenize (columns: ${first.columnNames.join(", ")}).`);
-  return chosen.map((b) => tokenizer(b.text as string[], { maxLength, padding: "max_length", truncation: true }), { batched: true });
+  const pad = padding === "max_length" ? "max_length" : false;
+  return chosen.map((b) => tokenizer(b.text as string[], { maxLength, padding: pad, truncation: true }), { batched: true });
 }
 
 export function accuracyMetrics(p: EvalPrediction): Record<string, number> {

@@ -112,13 +112,18 @@ function modelDifference(before: Record<string, unknown>, after: Record<string, 
   return sizes.length ? `${name(after)} (${sizes.join(", ")})` : "";
 }
 
-/** Whether `trained` (a trainer's trainDataset) holds ids of `split`'s tokenization: its first row's input_ids are one of `split`'s rows. */
+/**
+ * Whether `trained` (a trainer's trainDataset) holds ids of `split`'s tokenization: its first row's tokens are
+ * one of `split`'s rows. Tokens are the input_ids the attention mask keeps, so the same tweets padded to
+ * maxLength or not at all (dynamic padding) are the same tokenization.
+ */
 async function sameTokenization(trained: DatasetLike | undefined, split: DatasetLike | undefined): Promise<boolean> {
   const ids = async (d: DatasetLike | undefined, first: boolean): Promise<string[]> => {
     const column = d?.column?.("input_ids");
     if (column === undefined) return [];
     const values = await rows(column);
-    return (first ? values.slice(0, 1) : values).map((r) => r.join(","));
+    const masks = d?.columnNames.includes("attention_mask") ? await rows(d.column!("attention_mask")) : undefined;
+    return (first ? values.slice(0, 1) : values).map((r, i) => (masks ? r.filter((_, j) => masks[i][j] !== 0) : r).join(","));
   };
   const [row] = await ids(trained, true);
   return row === undefined || !split?.column || (await ids(split, false)).includes(row);
@@ -205,7 +210,7 @@ function makeChecks(language: Language) {
         if (!isTrainer(improved)) return void v.add("error", m.notTrainer(vars.improved));
         if (!improved.state.globalStep) return void v.add("error", m.notTrained(vars.improved));
         if (improvedTokenized !== undefined && !isDatasetDict(improvedTokenized)) return void v.add("error", m.notDatasetDict(vars.improvedTokenized));
-        const changed = ["learningRate", "perDeviceTrainBatchSize", "numTrainEpochs", "weightDecay", "warmupRatio"]
+        const changed = ["learningRate", "perDeviceTrainBatchSize", "numTrainEpochs", "weightDecay", "warmupRatio", "groupByLength"]
           .filter((k) => improved.args[k] !== previous.args[k])
           .map((k) => `${k}: ${String(previous.args[k])} → ${String(improved.args[k])}`);
         const modelChange = modelDifference(previous.model.config, improved.model.config);

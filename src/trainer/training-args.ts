@@ -64,10 +64,17 @@ export interface TrainingArgumentsInit {
   metricForBestModel?: string | null;
   /** Default: `false` when `metricForBestModel` ends in "loss", `true` otherwise. */
   greaterIsBetter?: boolean | null;
-  /** Batches of rows of similar length (padded per batch): less padding, faster epochs. */
+  /**
+   * Batches of rows of similar length, as transformers' LengthGroupedSampler: less padding, faster epochs,
+   * where the rows are not padded when tokenizing (the collator pads each batch to its longest row).
+   */
   groupByLength?: boolean;
+  /** The column holding each row's length for groupByLength (default "length"; without it, each row's attention mask). */
   lengthColumnName?: string;
 }
+
+/** The column groupByLength reads each row's length from, when the dataset has it (as transformers). */
+export const DEFAULT_LENGTH_COLUMN = "length";
 
 const DEFAULTS = {
   evalStrategy: "no" as IntervalStrategy,
@@ -102,7 +109,7 @@ const DEFAULTS = {
   metricForBestModel: null as string | null,
   greaterIsBetter: null as boolean | null,
   groupByLength: false,
-  lengthColumnName: "length",
+  lengthColumnName: DEFAULT_LENGTH_COLUMN,
 };
 
 const KNOWN = new Set<string>([...Object.keys(DEFAULTS), "outputDir", "evaluationStrategy", "reportTo"]);
