@@ -8,24 +8,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { SWIFTSHADER_ENV } from "../src/accel/webgpu.js";
 import { REPO_ROOT } from "./helpers/paths.js";
+import { webgpuInstalled, webgpuSkip as skip } from "./helpers/webgpu-env.js";
 
-const webgpuInstalled = (() => {
-  try {
-    require.resolve("webgpu");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = !webgpuInstalled
-  ? "SKIPPED: the optional package `webgpu` is not installed (npm ci installs it)"
-  : !fs.existsSync(SWIFTSHADER_ENV.VK_ICD_FILENAMES)
-    ? `SKIPPED: no SwiftShader at ${SWIFTSHADER_ENV.VK_ICD_FILENAMES}: apt-get install chromium (.ci/run does)`
-    : false;
 if (skip) console.log(`# webgpu tests ${skip}`);
 
 function run(args: string[], env: Record<string, string | undefined> = {}): { status: number | null; out: string } {
@@ -76,6 +63,36 @@ test("the WGSL GELU and LayerNorm match tfjs's composition on cpu, forward and b
   }
 });
 
+test("the WGSL AdamW and global norm match torch's formulas in float64 and the tf-ops path on cpu, in place without changing snapshots", { skip }, (t) => {
+  const r = run([path.join("test", "helpers", "webgpu-optimizer.ts")]);
+  assert.equal(r.status, 0, r.out);
+  const report = JSON.parse(r.out.split("\n").find((l) => l.startsWith("{"))!);
+  t.diagnostic(JSON.stringify({ vsFloat64: report.vsFloat64, vsCpu: report.vsCpu, norm: report.norm, wide: report.wide }));
+  // Errors as multiples of their float32 bounds (see the helper): 1 is the bound.
+  for (const [what, errors] of Object.entries({ ...report.vsFloat64, ...report.cpuVsFloat64 })) {
+    assert.ok((errors as { ratio: number }).ratio <= 1, `${what} against float64: ${JSON.stringify(errors)}`);
+  }
+  for (const [what, errors] of Object.entries(report.vsCpu)) assert.ok((errors as { ratio: number }).ratio <= 1, `${what} against cpu: ${JSON.stringify(errors)}`);
+  assert.equal(report.kernelsInStep.webgpu, 0, "AdamW.step on webgpu runs the WGSL pass, no tfjs kernel");
+  assert.ok(report.kernelsInStep.cpu > 0);
+  assert.deepEqual(report.memory, report.memory.map(() => report.memory[0]), "tf.memory() after each step");
+  assert.deepEqual(report.snapshots, {
+    awaitedReadKept: true,
+    cloneKept: true,
+    readInFlightGotOldValues: true,
+    readAfterStepIsNew: true,
+    dataSyncAfterStepIsNew: true,
+    momentsAsTwin: true,
+  });
+  assert.ok(report.norm.ratio <= 1, `global norm ${report.norm.got} vs ${report.norm.expected}`);
+  assert.equal(report.norm.tensorsAfter, report.norm.tensorsBefore, "the norm leaves no tensor behind");
+  assert.equal(report.norm.kernels, 0, "globalGradNorm on webgpu runs the WGSL passes, no tfjs kernel");
+  assert.equal(report.declinesOnCpu, true, "on cpu the WGSL kernels step aside");
+  // Over 65535 workgroups (a second dispatch dimension): every value updated, once.
+  assert.ok(report.wide.tailEqualsHead && report.wide.momentsEqual, JSON.stringify(report.wide));
+  assert.ok(report.wide.headRatio <= 1 && report.wide.normRatio <= 1, JSON.stringify(report.wide));
+});
+
 test("TT_BACKEND=webgpu runs on the software adapter; DistilBERT forward and gradients match the PyTorch reference", { skip }, (t) => {
   const r = run(["--test", path.join("test", "distilbert.test.ts")], { TT_TEST_BACKENDS: "webgpu" });
   for (const line of r.out.split("\n")) if (/webgpu: |^# tfjs backend: webgpu/.test(line)) t.diagnostic(line.replace(/^\s*# /, ""));
@@ -98,6 +115,8 @@ test("Trainer on webgpu: tensors stable step to step, GPU memory back on dispose
   t.diagnostic(JSON.stringify(report));
   assert.equal(report.backend, "webgpu");
   assert.deepEqual(report.tensorsAfterStep, [report.tensorsAfterStep[0], report.tensorsAfterStep[0], report.tensorsAfterStep[0]], "tf.memory().numTensors after each step");
+  // Step 1 may differ (first-use allocations; 512 bytes here); from then on a step gives back all it takes.
+  assert.equal(report.gpuBytesAfterStep[2], report.gpuBytesAfterStep[1], "GPU bytes in use after steps 2 and 3");
   assert.equal(report.error?.name, "WebGpuError");
   assert.match(report.error.message, /the WebGPU device \(google swiftshader, software\) was lost .*resume from the last checkpoint/);
   assert.deepEqual(report.checkpoints.filter((c: string) => c.startsWith("checkpoint-")), ["checkpoint-2"], "step 2's checkpoint, and no partial one for step 4");

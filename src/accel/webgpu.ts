@@ -151,6 +151,17 @@ export function registerWebGpuBackend(info: AdapterSummary): void {
   }, 0);
 }
 
+/** Awaited reads in progress, by dataId: their values will be cached on the CPU when they land. */
+const reading = new WeakMap<object, number>();
+
+/**
+ * Whether an awaited read of `dataId` is in progress (it caches the values it copied, so the
+ * buffer must not change under it: see webgpu-adamw.ts).
+ */
+export function readInFlight(dataId: object): boolean {
+  return (reading.get(dataId) ?? 0) > 0;
+}
+
 /**
  * Reads of tensor values throw the device's failure instead of returning zeros or garbage; a
  * synchronous read (dataSync, arraySync) of values that are only on the GPU is a clear error: tfjs
@@ -167,10 +178,13 @@ function guardReads(backend: tf.KernelBackend): tf.KernelBackend {
   const readSync = b.readSync.bind(b);
   b.read = async (id) => {
     check();
-    const values = await read(id).catch((err: Error) => {
-      check();
-      throw err;
-    });
+    reading.set(id, (reading.get(id) ?? 0) + 1);
+    const values = await read(id)
+      .catch((err: Error) => {
+        check();
+        throw err;
+      })
+      .finally(() => reading.set(id, reading.get(id)! - 1));
     check();
     return values;
   };

@@ -48,9 +48,9 @@ function classNames(dataset: DatasetLike | undefined): string[] | undefined {
   return Array.isArray(names) ? names.map(String) : undefined;
 }
 
-/** Rows of numbers from a tensor (`arraySync`) or nested arrays. */
-function rows(x: unknown): number[][] {
-  const value = isObject(x) && typeof x.arraySync === "function" ? (x.arraySync as () => unknown)() : x;
+/** Rows of numbers from a tensor (an awaited read: a GPU backend has no synchronous one) or nested arrays. */
+async function rows(x: unknown): Promise<number[][]> {
+  const value = isObject(x) && typeof x.array === "function" ? await (x.array as () => Promise<unknown>)() : x;
   return Array.from(value as ArrayLike<ArrayLike<number>>, (r) => Array.from(r));
 }
 
@@ -63,7 +63,7 @@ async function testAccuracy(trainer: TrainerLike, test: DatasetLike): Promise<{ 
   const output = await trainer.predict(test);
   if (!Array.isArray(output.label_ids)) throw new Error("the test split has no labels");
   const labels = output.label_ids.map(Number);
-  const predicted = argmax(rows(output.predictions));
+  const predicted = argmax(await rows(output.predictions));
   const counts = new Map<number, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   const baseline = Math.max(...counts.values()) / labels.length;
@@ -117,16 +117,16 @@ function modelDifference(before: Record<string, unknown>, after: Record<string, 
  * one of `split`'s rows. Tokens are the input_ids the attention mask keeps, so the same tweets padded to
  * maxLength or not at all (dynamic padding) are the same tokenization.
  */
-function sameTokenization(trained: DatasetLike | undefined, split: DatasetLike | undefined): boolean {
-  const ids = (d: DatasetLike | undefined, first: boolean): string[] => {
+async function sameTokenization(trained: DatasetLike | undefined, split: DatasetLike | undefined): Promise<boolean> {
+  const ids = async (d: DatasetLike | undefined, first: boolean): Promise<string[]> => {
     const column = d?.column?.("input_ids");
     if (column === undefined) return [];
-    const values = rows(column);
-    const masks = d?.columnNames.includes("attention_mask") ? rows(d.column!("attention_mask")) : undefined;
+    const values = await rows(column);
+    const masks = d?.columnNames.includes("attention_mask") ? await rows(d.column!("attention_mask")) : undefined;
     return (first ? values.slice(0, 1) : values).map((r, i) => (masks ? r.filter((_, j) => masks[i][j] !== 0) : r).join(","));
   };
-  const [row] = ids(trained, true);
-  return row === undefined || !split?.column || ids(split, false).includes(row);
+  const [row] = await ids(trained, true);
+  return row === undefined || !split?.column || (await ids(split, false)).includes(row);
 }
 
 function makeChecks(language: Language) {
@@ -220,7 +220,7 @@ function makeChecks(language: Language) {
         const data = isDatasetDict(improvedTokenized) ? improvedTokenized : tokenized;
         const test = data.get("test");
         if (!test) return void v.add("error", m.missingSplit(improvedTokenized ? vars.improvedTokenized : vars.tokenized, "test"));
-        if (!sameTokenization(improved.trainDataset, data.get("train"))) {
+        if (!(await sameTokenization(improved.trainDataset, data.get("train")))) {
           return void v.add("error", m.otherTokenization(improvedTokenized ? vars.improvedTokenized : vars.tokenized));
         }
         try {

@@ -6,9 +6,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { WEBGPU_BACKEND } from "../accel/webgpu.js";
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: tf.DataType };
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: tf.DataType, uniforms?: { type: string; data: number[] }[]): TensorInfo;
+export type TensorInfo = { dataId: object; shape: number[]; dtype: tf.DataType };
+/** What tfjs-backend-webgpu keeps per dataId: values cached on the CPU and/or its GPU buffer. */
+export interface TensorData {
+  values: unknown;
+  resource: unknown;
+  refCount: number;
+}
+export interface WebGpuBackendLike {
+  runWebGPUProgram(program: object, inputs: TensorInfo[], dtype: tf.DataType, uniforms?: { type: string; data: number[] }[], output?: TensorInfo): TensorInfo;
   disposeData(dataId: object): boolean;
 }
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WebGpuBackendLike; attrs: Record<string, unknown> };
@@ -39,6 +45,13 @@ function elementwise(key: string, names: string[], shape: number[], expr: string
         }
       }`,
   };
+}
+
+/** A copy of `x` in a GPU buffer of its own (tf.clone shares the buffer). */
+export function copyOnWebGpu(x: tf.Tensor, backend: WebGpuBackendLike): tf.Tensor {
+  const flat = [x.size];
+  const out = backend.runWebGPUProgram(elementwise("tt_copy", ["x"], flat, "x_"), [{ dataId: x.dataId, shape: flat, dtype: x.dtype }], x.dtype);
+  return tf.engine().makeTensorFromTensorInfo({ ...out, shape: [...x.shape] });
 }
 
 const BLOCK = 64;

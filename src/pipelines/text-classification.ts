@@ -66,7 +66,7 @@ export class TextClassificationPipeline extends Callable {
     }
     // A call's option left undefined falls back to the pipeline's.
     const topK = callOptions.topK !== undefined ? callOptions.topK : this.options.topK;
-    const scores = this.scores(texts as string[], callOptions.functionToApply ?? this.options.functionToApply ?? this.defaultFunction());
+    const scores = await this.scores(texts as string[], callOptions.functionToApply ?? this.options.functionToApply ?? this.defaultFunction());
     const id2label = this.model.config.id2label;
     const results = scores.map((row) => {
       const ranked = row.map((score, i) => ({ label: id2label[String(i)] ?? `LABEL_${i}`, score })).sort((a, b) => b.score - a.score);
@@ -77,14 +77,15 @@ export class TextClassificationPipeline extends Callable {
     return single ? results[0] : results;
   }
 
-  private scores(texts: string[], fn: FunctionToApply): number[][] {
+  private async scores(texts: string[], fn: FunctionToApply): Promise<number[][]> {
     const out: number[][] = [];
     const batchSize = this.options.batchSize ?? 8;
     for (let start = 0; start < texts.length; start += batchSize) {
       const encoded = this.tokenizer(texts.slice(start, start + batchSize), { padding: true, ...this.truncation(), returnTensors: "tf" });
       try {
         const logits = tf.tidy(() => this.model.forward(encoded as unknown as Record<string, tf.Tensor>).logits);
-        out.push(...(logits.arraySync() as number[][]).map((row) => activate(row, fn)));
+        // Awaited: a GPU backend (webgpu) has no synchronous read in Node.
+        out.push(...((await logits.array()) as number[][]).map((row) => activate(row, fn)));
         logits.dispose();
       } finally {
         tf.dispose(Object.values(encoded));

@@ -2,9 +2,11 @@
 // bias corrections, and eps added after the square root:
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 // The update is written with tf ops so it runs on whichever backend holds the parameters (on the
-// native backend, one fused in-place pass instead: src/kernels/fast-adamw.ts).
+// native backend, one fused in-place pass instead: src/kernels/fast-adamw.ts; on webgpu, one WGSL
+// pass: src/kernels/webgpu-adamw.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedAdamWStep } from "../kernels/fast-adamw.js";
+import { webGpuAdamWStep } from "../kernels/webgpu-adamw.js";
 
 export interface AdamWOptions {
   lr?: number;
@@ -94,7 +96,8 @@ export class AdamW implements Optimizer {
       const grad = grads.get(s.name);
       if (!grad) continue; // no gradient reached it: torch skips parameters whose .grad is None
       const weightDecay = s.decay ? this.weightDecay : 0;
-      if (fusedAdamWStep(s.param, grad, s.expAvg, s.expAvgSq, { lr, beta1: b1, beta2: b2, eps: this.eps, weightDecay, step: t, gradScale })) continue;
+      const fused = { lr, beta1: b1, beta2: b2, eps: this.eps, weightDecay, step: t, gradScale };
+      if (fusedAdamWStep(s.param, grad, s.expAvg, s.expAvgSq, fused) || webGpuAdamWStep(s.param, grad, s.expAvg, s.expAvgSq, fused)) continue;
       tf.tidy(() => {
         const g = gradScale === 1 ? grad : tf.mul(grad, gradScale);
         const m = tf.add(tf.mul(s.expAvg, b1), tf.mul(g, 1 - b1));

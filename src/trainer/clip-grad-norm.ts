@@ -1,11 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastSumOfSquares } from "../kernels/fast-grad-norm.js";
+import { webGpuSumOfSquares } from "../kernels/webgpu-grad-norm.js";
 
 /** The global L2 norm of `grads` taken as one vector. */
 export async function globalGradNorm(grads: Iterable<tf.Tensor>): Promise<number> {
   const list = [...grads];
   if (list.length === 0) return 0;
-  const fast = fastSumOfSquares(list); // the native backend: one pass per tensor, no temporaries
+  // native: one pass per tensor, no temporaries; webgpu: one WGSL pass per tensor, one read.
+  const fast = fastSumOfSquares(list) ?? (await webGpuSumOfSquares(list));
   if (fast !== null) return Math.sqrt(fast);
   // Added in turn, as addN does: webgpu's AddN binds every input at once, over its limit of 8.
   // Awaited: a GPU backend (webgpu) has no synchronous read in Node.

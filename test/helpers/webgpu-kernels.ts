@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend.js";
 import { fastGelu } from "../../src/kernels/fast-gelu.js";
 import { fastLayerNorm } from "../../src/kernels/fast-layer-norm.js";
+import { seededNormal } from "./random.js";
 
 const EPS = 1e-12;
 const geluRef = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
@@ -13,14 +14,7 @@ const lnRef = (v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
   return tf.add(tf.mul(tf.mul(c, tf.rsqrt(tf.add(tf.mean(tf.square(c), -1, true), EPS))), g), b);
 };
 
-let seed = 11;
-const randn = (n: number) =>
-  Float32Array.from({ length: n }, () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    const u = seed / 2 ** 31;
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return Math.sqrt(-2 * Math.log(u + 1e-12)) * Math.cos((2 * Math.PI * seed) / 2 ** 31) * 3;
-  });
+const randn = seededNormal(11, 3);
 
 type Fn = (...t: tf.Tensor[]) => tf.Tensor[];
 async function run(backend: string, inputs: { values: Float32Array; shape: number[] }[], fn: Fn): Promise<Float32Array[]> {

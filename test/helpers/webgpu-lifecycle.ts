@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const model = await AutoModelForSequenceClassification.fromPretrained(TINY_MODEL_DIR, { seed: 0 });
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-webgpu-"));
   const tensorsAfterStep: number[] = [];
+  const gpuBytesAfterStep: number[] = [];
   let error: { name: string; message: string } | undefined;
   const args = new TrainingArguments({ outputDir, numTrainEpochs: 5, perDeviceTrainBatchSize: 5, saveStrategy: "steps", saveSteps: 2, loggingSteps: 1 });
   const trainer = new Trainer({
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       {
         onStepEnd: async (_a, state) => {
           tensorsAfterStep.push(tf.memory().numTensors);
+          gpuBytesAfterStep.push(gpuBytes());
           if (state.globalStep === 3) {
             const device = webGpuDevice()!;
             device.destroy();
@@ -64,6 +66,6 @@ async function main(): Promise<void> {
   const reloadedParams = reloaded.numParameters();
   reloaded.dispose();
   fs.rmSync(outputDir, { recursive: true, force: true });
-  process.stdout.write(`${JSON.stringify({ backend, tensorsAfterStep, error, checkpoints, reloadedParams, params: model.numParameters(), beforeModel, withModel, afterDispose })}\n`);
+  process.stdout.write(`${JSON.stringify({ backend, tensorsAfterStep, gpuBytesAfterStep, error, checkpoints, reloadedParams, params: model.numParameters(), beforeModel, withModel, afterDispose })}\n`);
 }
 void main();
