@@ -147,14 +147,14 @@ const SLICE_DATA = path.join(os.tmpdir(), `tt-bench-slice-${process.pid}.json`);
 
 /**
  * The exercise as the learner runs it, for a slice (bench/trainer-slice.ts): the Trainer on the
- * real tweets with the notebook's settings, and the bare step beside it; writes the tokenized
- * slice for PyTorch's side. wasm: 1 timed step of 2 micro-batches of 8 (its 4 GiB heap), an
- * evaluation of 32 tweets, no bare steps (its figures are for reference).
+ * real tweets with the notebook's settings, and the bare step beside it; the full slices write the
+ * tokenized slice for PyTorch's side. wasm: 1 timed step of 2 micro-batches of 8 (its 4 GiB heap),
+ * an evaluation of 32 tweets, no bare steps (its figures are for reference).
  */
 function tsSlice(backend: string): Json {
   const wasm = backend === "wasm";
-  return runJson(TSX, [path.join("bench", "trainer-slice.ts"), "--backend", backend, "--hub", HUB, "--data-out", SLICE_DATA,
-    ...(wasm ? ["--steps", "1", "--eval-rows", "32", "--micro-batch", "8", "--bare", "0"] : ["--steps", String(SLICE_STEPS)])]);
+  return runJson(TSX, [path.join("bench", "trainer-slice.ts"), "--backend", backend, "--hub", HUB,
+    ...(wasm ? ["--steps", "1", "--eval-rows", "32", "--micro-batch", "8", "--bare", "0"] : ["--steps", String(SLICE_STEPS), "--data-out", SLICE_DATA])]);
 }
 
 /** The same slice through transformers' own Trainer, and its own loop's bare step. */
