@@ -120,6 +120,8 @@ function baselineEnv(): NodeJS.ProcessEnv {
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   if (nativeCore) env.OPENBLAS_CORETYPE = nativeCore;
+  // The native backend's OpenBLAS idles its threads after 2^16 cycles (src/accel/native.ts); Debian's torch alike.
+  env.OPENBLAS_THREAD_TIMEOUT ??= "16";
   return env;
 }
 

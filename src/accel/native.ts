@@ -56,6 +56,16 @@ function packageRoot(): string {
  * (Prescott, SSE3) kernels, about 5x slower. When the user has not chosen a kernel set
  * (OPENBLAS_CORETYPE unset), pick the AVX-512 or AVX2 one the CPU supports.
  */
+/**
+ * OpenBLAS's idle worker threads spin for 2^28 cycles (~0.1 s) after each product before they
+ * sleep, competing on a 2-core laptop with the threads of the element-wise kernels that run between
+ * products; 2^16 cycles (~20 µs) keeps them from it (a DistilBERT training step, measured: 10-16%
+ * less CPU time, 2-7% less wall time). Unless the user set it.
+ */
+function threadTimeoutFor(): string | undefined {
+  return process.env.OPENBLAS_THREAD_TIMEOUT === undefined ? "16" : undefined;
+}
+
 function blasCoreFor(): string | undefined {
   if (process.env.OPENBLAS_CORETYPE !== undefined || process.platform !== "linux" || process.arch !== "x64") return undefined;
   let flags = "";
@@ -80,15 +90,15 @@ export function loadNative(): NativeStatus {
     status = { addon: null, why: `not built (${file} is missing): apt-get install gcc libopenblas-dev && npm run build:native`, blasCore: "" };
   } else {
     try {
-      // OpenBLAS reads OPENBLAS_CORETYPE once, as it loads: set only for that moment (child
-      // processes do not inherit it).
-      const core = blasCoreFor();
-      if (core) process.env.OPENBLAS_CORETYPE = core;
+      // OpenBLAS reads its environment once, as it loads: set only for that moment (child
+      // processes do not inherit it), and only what the user has not set.
+      const settings = Object.entries({ OPENBLAS_CORETYPE: blasCoreFor(), OPENBLAS_THREAD_TIMEOUT: threadTimeoutFor() }).filter(([, v]) => v !== undefined);
+      for (const [name, value] of settings) process.env[name] = value;
       let addon: NativeAddon;
       try {
         addon = require(file) as NativeAddon; // eslint-disable-line @typescript-eslint/no-var-requires
       } finally {
-        if (core) delete process.env.OPENBLAS_CORETYPE;
+        for (const [name] of settings) delete process.env[name];
       }
       status = { addon, why: "", blasCore: addon.info().blasCore };
     } catch (e) {
