@@ -52,11 +52,6 @@ function packageRoot(): string {
 }
 
 /**
- * OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons and falls back to its slowest
- * (Prescott, SSE3) kernels, about 5x slower. When the user has not chosen a kernel set
- * (OPENBLAS_CORETYPE unset), pick the AVX-512 or AVX2 one the CPU supports.
- */
-/**
  * OpenBLAS's idle worker threads spin for 2^28 cycles (~0.1 s) after each product before they
  * sleep, competing on a 2-core laptop with the threads of the element-wise kernels that run between
  * products; 2^16 cycles (~20 µs) keeps them from it (a DistilBERT training step, measured: 10-16%
@@ -66,6 +61,11 @@ function threadTimeoutFor(): string | undefined {
   return process.env.OPENBLAS_THREAD_TIMEOUT === undefined ? "16" : undefined;
 }
 
+/**
+ * OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons and falls back to its slowest
+ * (Prescott, SSE3) kernels, about 5x slower. When the user has not chosen a kernel set
+ * (OPENBLAS_CORETYPE unset), pick the AVX-512 or AVX2 one the CPU supports.
+ */
 function blasCoreFor(): string | undefined {
   if (process.env.OPENBLAS_CORETYPE !== undefined || process.platform !== "linux" || process.arch !== "x64") return undefined;
   let flags = "";
