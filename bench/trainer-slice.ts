@@ -16,18 +16,15 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { backendInfo, initBackend } from "../src/backend.js";
 import { loadDataset, range, type Dataset } from "../src/datasets/index.js";
+import { accuracy, argmax } from "../src/metrics/index.js";
 import { AutoConfig, AutoModelForSequenceClassification } from "../src/models/index.js";
 import { AutoTokenizer } from "../src/tokenizers/index.js";
 import { AdamW, Trainer, TrainingArguments, clipCoefficient, globalGradNorm, type EvalPrediction } from "../src/trainer/index.js";
 import { argValue } from "./args.js";
 
-export const BATCH = 16, SEQ = 60, NUM_LABELS = 4;
+const BATCH = 16, SEQ = 60, NUM_LABELS = 4;
 
-function accuracy([logits, labels]: EvalPrediction): Record<string, number> {
-  let right = 0;
-  labels.forEach((label, i) => (right += Number(logits[i].indexOf(Math.max(...logits[i])) === label)));
-  return { accuracy: right / labels.length };
-}
+const computeMetrics = ([logits, labels]: EvalPrediction) => ({ accuracy: accuracy(labels, argmax(logits)) });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** CPU seconds of this process (all its threads) since `from`: on a shared machine, less disturbed than wall time. */
@@ -108,7 +105,7 @@ async function main(): Promise<void> {
       }),
       trainDataset: trainSet,
       evalDataset: evalSet,
-      computeMetrics: accuracy,
+      computeMetrics,
       callbacks: [{
         // A step: from the end of the one before (all the loop does between steps counts), the first from its start.
         onStepBegin: () => {

@@ -1,6 +1,6 @@
 # Generates the four notebooks (es/en x exercise/solution) from this one spec, so that they never drift
 # apart. Run: /usr/bin/python3 scripts/generate-notebooks.py
-import json, math, os, re
+import functools, json, math, os, re
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -48,7 +48,7 @@ def epoch_cell(run, lang):
 
 def padding_shares():
     """The full exercise's time with dynamic padding, and with groupByLength, as shares of padding to 60 (the bench's projection from the tweets' lengths)."""
-    with open(ESTIMATES_JSON, encoding="utf-8") as f: projected = json.load(f)["exercise"]
+    projected = bench_results()["exercise"]
     return projected["backend"], {key: projected[key] / projected["max"] for key in ("max", "dynamic", "grouped")}
 
 def padding_table(lang):
@@ -101,9 +101,14 @@ EMOTION = {"train": 3257, "validation": 374, "test": 1421}
 STANCE = {"train": 355, "validation": 40, "test": 169}
 MODES = {"quick": {"epochs": 2, "train": 640, "test": 400, "max_length": 48}, "full": {"epochs": 5, "train": 3257, "test": 1421, "max_length": 60}}
 
+@functools.cache
+def bench_results():
+    with open(ESTIMATES_JSON, encoding="utf-8") as f: return json.load(f)
+
+@functools.cache
 def load_estimates():
     """Per backend: the Trainer's step at length 60, its length-independent share (clipping and AdamW), evaluation per tweet, a save, the end of train()."""
-    with open(ESTIMATES_JSON, encoding="utf-8") as f: bench = json.load(f)
+    bench = bench_results()
     out = {}
     for backend, run in bench["slice"].items():
         step = bench["backends"].get(backend, {})
