@@ -58,18 +58,28 @@ for (const backend of BACKENDS) {
       assert.equal(model.training, false, "fromPretrained returns the model in eval mode");
     });
 
-    it("forward: last_hidden_state, logits and loss within their float32 bounds", async (t) => {
-      const o = model.forward(batch);
-      const out = { hidden: await maxAbsDiff(o.lastHiddenState, ref.forward.last_hidden_state), logits: await maxAbsDiff(o.logits, ref.forward.logits), loss: Math.abs((await o.loss!.data())[0] - ref.forward.loss) };
-      tf.dispose([o.lastHiddenState, o.logits, o.loss!]);
+    it("forward: last_hidden_state, logits and loss within their float32 bounds, with the last layer whole or first token only", async (t) => {
+      const o = model.forward(batch, { outputHiddenStates: true });
+      const first = model.forward(batch); // the default: the last layer computes only the first token, all the head reads
+      const lossOff = async (loss: tf.Scalar) => Math.abs((await loss.data())[0] - ref.forward.loss);
+      const out = {
+        hidden: await maxAbsDiff(o.hiddenStates![o.hiddenStates!.length - 1], ref.forward.last_hidden_state),
+        logits: await maxAbsDiff(o.logits, ref.forward.logits),
+        loss: await lossOff(o.loss!),
+        firstTokenLogits: await maxAbsDiff(first.logits, ref.forward.logits),
+        firstTokenLoss: await lossOff(first.loss!),
+      };
+      tf.dispose([...o.hiddenStates!, o.logits, o.loss!, first.logits, first.loss!]);
+      assert.equal(first.hiddenStates, undefined);
       const bounds = distilBertForwardBounds(model.config, ref);
       t.diagnostic(
         `${backend}: max |Δ| last_hidden_state ${out.hidden.toExponential(2)} (bound ${bounds.hidden.toExponential(2)}), ` +
-          `logits ${out.logits.toExponential(2)} (bound ${bounds.logits.toExponential(2)}), |Δ loss| ${out.loss.toExponential(2)} (bound ${bounds.loss.toExponential(2)})`,
+          `logits ${out.logits.toExponential(2)} / ${out.firstTokenLogits.toExponential(2)} first token only (bound ${bounds.logits.toExponential(2)}), ` +
+          `|Δ loss| ${out.loss.toExponential(2)} / ${out.firstTokenLoss.toExponential(2)} (bound ${bounds.loss.toExponential(2)})`,
       );
       assert.ok(out.hidden <= bounds.hidden, `last_hidden_state ${out.hidden}`);
-      assert.ok(out.logits <= bounds.logits, `logits ${out.logits}`);
-      assert.ok(out.loss <= bounds.loss, `loss ${out.loss}`);
+      assert.ok(out.logits <= bounds.logits && out.firstTokenLogits <= bounds.logits, `logits ${out.logits}, first token only ${out.firstTokenLogits}`);
+      assert.ok(out.loss <= bounds.loss && out.firstTokenLoss <= bounds.loss, `loss ${out.loss}, first token only ${out.firstTokenLoss}`);
     });
 
     it("backward: every parameter's gradient within ||g - g_ref|| <= 1e-3 ||g_ref|| + 1e-6 sqrt(n); [PAD] row exactly zero", async (t) => {
@@ -125,10 +135,14 @@ for (const backend of BACKENDS) {
         // The first text has 8 tokens: keys 8.. are padding and get no attention.
         const padKeys = await att.slice([0, 0, 0, 8], [1, -1, -1, -1]).data();
         assert.ok(padKeys.every((x) => x === 0));
-        assert.ok((await maxAbsDiff(tf.squeeze(out.lastHiddenState.slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state)) <= bounds.hidden);
+        assert.ok((await maxAbsDiff(tf.squeeze(out.hiddenStates![model.config.n_layers].slice([0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state)) <= bounds.hidden);
         const plain = model.forward(batch);
         assert.equal(plain.hiddenStates, undefined);
         assert.equal(plain.attentions, undefined);
+        const first = model.distilbert.forward(batch, { firstTokenOnly: true }).lastHiddenState;
+        assert.deepEqual(first.shape, [5, 1, model.config.dim]);
+        assert.ok((await maxAbsDiff(tf.squeeze(first, [1]), ref.forward.cls_hidden_state)) <= bounds.hidden);
+        assert.throws(() => model.distilbert.forward(batch, { firstTokenOnly: true, outputAttentions: true }), /cannot be combined with outputHiddenStates or outputAttentions/);
       });
     });
 

@@ -84,7 +84,7 @@ test("dynamic padding: the same logits and loss as padding to 60, each batch pad
   const logits = reference.predictions;
   const lastHidden = tf.tidy(() => {
     const batch = { input_ids: tf.tensor2d(validation.padded.column("input_ids"), undefined, "int32"), attention_mask: tf.tensor2d(validation.padded.column("attention_mask"), undefined, "int32") };
-    return tf.max(tf.abs(model.forward(batch).lastHiddenState)).dataSync()[0];
+    return tf.max(tf.abs(model.distilbert.forward(batch).lastHiddenState)).dataSync()[0];
   });
   widths.length = 0;
   const bounds = distilBertForwardBounds(config, {

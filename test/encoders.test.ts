@@ -127,11 +127,15 @@ for (const family of FAMILIES) {
           const out = model.forward(batch, { outputHiddenStates: true });
           const last = out.hiddenStates![out.hiddenStates!.length - 1];
           const e: Record<string, number> = {
-            last_hidden_state: maxAbsDiff(out.lastHiddenState, ref.forward.last_hidden_state),
+            last_hidden_state: maxAbsDiff(last, ref.forward.last_hidden_state),
             cls_hidden_state: maxAbsDiff(tf.squeeze(tf.slice(last, [0, 0, 0], [-1, 1, -1]), [1]), ref.forward.cls_hidden_state),
             logits: maxAbsDiff(out.logits, ref.forward.logits),
             loss: Math.abs(out.loss!.dataSync()[0] - ref.forward.loss),
           };
+          // The default: the last layer computes only the first token, all the head reads.
+          const first = model.forward(batch);
+          e.first_token_only_logits = maxAbsDiff(first.logits, ref.forward.logits);
+          e.first_token_only_loss = Math.abs(first.loss!.dataSync()[0] - ref.forward.loss);
           if (ref.forward.pooler_output) {
             const bare = (model as unknown as Record<string, { forward: typeof model.forward }>)[family.name];
             const pooled = (bare.forward(batch) as { poolerOutput?: tf.Tensor }).poolerOutput;
@@ -399,7 +403,7 @@ describe("encoder families built from a config", () => {
       assert.ok(Object.entries(state).filter(([n]) => n.endsWith(".bias")).every(([, t]) => t.data.every((x) => x === 0)));
       const out = tf.tidy(() => a.forward({ input_ids: [[2, 5, 7, 3]], labels: [2] }));
       assert.deepEqual(out.logits.shape, [1, 3]);
-      tf.dispose([out.logits, out.loss!, out.lastHiddenState]);
+      tf.dispose([out.logits, out.loss!]);
       a.dispose();
       b.dispose();
     });

@@ -13,7 +13,7 @@ export type SequenceClassifierOutput = {
   logits: tf.Tensor2D;
   /** Mean cross-entropy (mean squared error for regression), when `labels` are given. */
   loss?: tf.Scalar;
-  lastHiddenState: tf.Tensor3D;
+  /** The embeddings' output, then each layer's, when asked for (`outputHiddenStates`). */
   hiddenStates?: tf.Tensor3D[];
   attentions?: tf.Tensor4D[];
 };

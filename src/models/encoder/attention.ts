@@ -15,8 +15,10 @@ export interface AttentionProjections {
 /**
  * Multi-head scaled dot-product self-attention, the one implementation every family uses.
  * `x [batch, seq, dim]`; `maskBias [batch, 1, 1, seq]`: 0 where a key may be attended, FLOAT32_MIN
- * where not (see `attentionMaskBias`); `dropout` acts on the attention weights. Returns the output
- * projection of the context and the weights `[batch, heads, seq, seq]`.
+ * where not (see `attentionMaskBias`); `dropout` acts on the attention weights. `queries` are the
+ * rows of `x` whose outputs are wanted (all of `x`, or only each sequence's first token: every key
+ * and value is still attended). Returns the output projection of the context `[batch, queries,
+ * dim]` and the weights `[batch, heads, queries, seq]`.
  */
 export function multiHeadSelfAttention(
   x: tf.Tensor3D,
@@ -24,18 +26,20 @@ export function multiHeadSelfAttention(
   p: AttentionProjections,
   numHeads: number,
   dropout: Dropout,
+  queries: tf.Tensor3D = x,
 ): { output: tf.Tensor3D; weights: tf.Tensor4D } {
   return tf.tidy(() => {
     const [batch, seq] = x.shape;
+    const rows = queries.shape[1];
     const width = p.query.outFeatures;
     const headDim = width / numHeads;
-    const heads = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [batch, seq, numHeads, headDim]), perm);
-    const q = tf.div(heads(p.query.forward(x), [0, 2, 1, 3]), Math.sqrt(headDim)); // [b, h, q, d]
+    const heads = (t: tf.Tensor, perm: number[]) => tf.transpose(tf.reshape(t, [batch, t.shape[1]!, numHeads, headDim]), perm);
+    const q = tf.div(heads(p.query.forward(queries), [0, 2, 1, 3]), Math.sqrt(headDim)); // [b, h, q, d]
     const kT = heads(p.key.forward(x), [0, 2, 3, 1]); // [b, h, d, k]: k^T without a transposed matMul
     const v = heads(p.value.forward(x), [0, 2, 1, 3]); // [b, h, k, d]
     const scores = tf.add(tf.matMul(q, kT), maskBias);
     const weights = dropout.forward(tf.softmax(scores, -1)) as tf.Tensor4D;
-    const context = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [batch, seq, width]);
+    const context = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [batch, rows, width]);
     return { output: p.output.forward(context) as tf.Tensor3D, weights };
   });
 }

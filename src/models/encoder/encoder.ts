@@ -7,6 +7,12 @@ export interface EncoderOptions {
   outputHiddenStates?: boolean;
   /** Also return every layer's attention weights `[batch, heads, seq, seq]`. */
   outputAttentions?: boolean;
+  /**
+   * The last layer computes only each sequence's first token, all a sequence classifier's head
+   * reads (14% of a DistilBERT's arithmetic at length 60 left out): `lastHiddenState` is then
+   * `[batch, 1, dim]`. Not with `outputHiddenStates` or `outputAttentions`.
+   */
+  firstTokenOnly?: boolean;
 }
 
 export type EncoderOutput = {
@@ -19,12 +25,16 @@ export type EncoderOutput = {
 
 /** Apply `layers` in order (a layer may come more than once: ALBERT shares one). */
 export function runLayers(layers: Iterable<EncoderLayer>, x: tf.Tensor3D, maskBias: tf.Tensor4D, options: EncoderOptions = {}): EncoderOutput {
+  if (options.firstTokenOnly && (options.outputHiddenStates || options.outputAttentions)) {
+    throw new Error("firstTokenOnly leaves out the last layer's other tokens: it cannot be combined with outputHiddenStates or outputAttentions; leave one out.");
+  }
   return tf.tidy(() => {
     const hiddenStates: tf.Tensor3D[] = [x];
     const attentions: tf.Tensor4D[] = [];
+    const stack = [...layers];
     let hidden = x;
-    for (const layer of layers) {
-      const { output, weights } = layer.forward(hidden, maskBias);
+    for (const [i, layer] of stack.entries()) {
+      const { output, weights } = layer.forward(hidden, maskBias, options.firstTokenOnly === true && i === stack.length - 1);
       hidden = output;
       hiddenStates.push(hidden);
       if (options.outputAttentions) attentions.push(weights);

@@ -66,11 +66,17 @@ export class EncoderLayer extends Module {
     this.activation = getActivation(layerConfig.activation);
   }
 
-  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D): { output: tf.Tensor3D; weights: tf.Tensor4D } {
+  /**
+   * `firstTokenOnly`: compute only each sequence's first row of the output `[batch, 1, dim]` (its
+   * attention still reads every token): past the attention, rows are independent, so that row is
+   * the same as in the full output.
+   */
+  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D, firstTokenOnly = false): { output: tf.Tensor3D; weights: tf.Tensor4D } {
     return tf.tidy(() => {
       const projections = { query: this.query, key: this.key, value: this.value, output: this.attentionOutput };
-      const { output: attended, weights } = multiHeadSelfAttention(x, maskBias, projections, this.layerConfig.numHeads, this.attentionDropout);
-      const a = this.attentionLayerNorm.forward(tf.add(this.attentionOutputDropout.forward(attended), x));
+      const rows = firstTokenOnly ? (tf.slice(x, [0, 0, 0], [-1, 1, -1]) as tf.Tensor3D) : x;
+      const { output: attended, weights } = multiHeadSelfAttention(x, maskBias, projections, this.layerConfig.numHeads, this.attentionDropout, rows);
+      const a = this.attentionLayerNorm.forward(tf.add(this.attentionOutputDropout.forward(attended), rows));
       const ffn = this.hiddenDropout.forward(this.output.forward(this.activation(this.intermediate.forward(a))));
       return { output: this.outputLayerNorm.forward(tf.add(ffn, a)) as tf.Tensor3D, weights };
     });

@@ -70,12 +70,19 @@ export abstract class EncoderForSequenceClassification<C extends EncoderModelCon
     return this.body.inputNames;
   }
 
-  /** Synchronous; usable inside tf.tidy and tf.variableGrads. The caller owns the returned tensors. */
-  forward(inputs: SequenceClassificationInputs, options: EncoderOptions = {}): SequenceClassifierOutput {
+  /**
+   * Synchronous; usable inside tf.tidy and tf.variableGrads. The caller owns the returned tensors.
+   * The head reads only the first token, so unless hidden states or attentions are asked for, the
+   * last layer computes no other (the same logits for less work).
+   */
+  forward(inputs: SequenceClassificationInputs, options: Omit<EncoderOptions, "firstTokenOnly"> = {}): SequenceClassifierOutput {
     return tf.tidy(() => {
-      const { poolerOutput, ...body } = this.body.forward(inputs, options);
-      const logits = this.classify({ poolerOutput, ...body });
-      const out: SequenceClassifierOutput = { logits, ...body };
+      const firstTokenOnly = !options.outputHiddenStates && !options.outputAttentions;
+      const body = this.body.forward(inputs, { ...options, firstTokenOnly });
+      const logits = this.classify(body);
+      const out: SequenceClassifierOutput = { logits };
+      if (body.hiddenStates) out.hiddenStates = body.hiddenStates;
+      if (body.attentions) out.attentions = body.attentions;
       if (inputs.labels !== undefined) out.loss = sequenceClassificationLoss(this.config, logits, inputs.labels);
       return out;
     });
