@@ -4,6 +4,8 @@
 // row copies; output arrays reused. Every other kernel is the cpu backend's, unchanged.
 // Registered only when the addon loads; the fused ops of src/kernels/fast-*.ts add their own.
 import * as tf from "@tensorflow/tfjs";
+import * as os from "node:os";
+import { ArrayPool } from "./array-pool.js";
 import { loadNative, NativeAddon } from "./native.js";
 
 export const NATIVE_BACKEND = "native";
@@ -24,14 +26,13 @@ let registered: { ok: boolean; why: string } | undefined;
 const profile = new Map<string, { calls: number; ms: number }>();
 let profiling = false;
 
-// Output arrays are reused: a training step otherwise takes ~500 MB of fresh pages from the
-// kernel (160k page faults, most of its system time). An array goes back to the pool when its
-// tensor is disposed, unless anything else may still see it: arrays that reach another tensor
-// (a view, the same array written twice) are never reused, and reads (dataSync, data) return
-// copies of pooled arrays.
-const POOL_MAX_BYTES = 768 * 2 ** 20;
-const pool = new Map<number, Float32Array[]>();
-let pooledBytes = 0;
+// Output arrays are reused (see ArrayPool). An array goes back to the pool when its tensor is
+// disposed, unless anything else may still see it: arrays that reach another tensor (a view, the
+// same array written twice) are never reused, and reads (dataSync, data) return copies of pooled
+// arrays. The pool may hold up to an eighth of the machine's memory, at most 3 GiB (a DistilBERT
+// step's outputs fit in 1.9 GB), and is dropped after 30 s without a kernel (between cells).
+const pool = new ArrayPool(Math.min(3 * 2 ** 30, os.totalmem() / 8));
+const POOL_IDLE_MS = 30_000;
 const owned = new WeakSet<Float32Array>();
 const ownedBuffers = new WeakSet<ArrayBufferLike>();
 const live = new WeakSet<Float32Array>();
@@ -39,9 +40,8 @@ const shared = new WeakSet<ArrayBufferLike>();
 
 /** A Float32Array of n values for a kernel's output (recycled: zeroed only when `zero`). */
 export function alloc(n: number, zero = false): Float32Array {
-  const a = pool.get(n)?.pop();
+  const a = pool.take(n);
   if (a) {
-    pooledBytes -= a.byteLength;
     if (zero) a.fill(0);
     return a;
   }
@@ -60,12 +60,7 @@ function noteWrite(values: unknown): void {
 function recycle(values: unknown): void {
   if (!(values instanceof Float32Array) || !owned.has(values) || !live.has(values)) return;
   live.delete(values);
-  if (shared.has(values.buffer) || pooledBytes + values.byteLength > POOL_MAX_BYTES) return;
-  const list = pool.get(values.length) ?? [];
-  if (list.length >= 16) return;
-  list.push(values);
-  pool.set(values.length, list);
-  pooledBytes += values.byteLength;
+  if (!shared.has(values.buffer)) pool.give(values);
 }
 
 /** Hooks a cpu backend instance into the pool (see above). */
@@ -327,6 +322,7 @@ export function registerNativeBackend(): { ok: boolean; why: string } {
   const cpu = (name: string) => timed(`${name} (tfjs)`, cpuKernels.get(name)!);
   const native = makeKernels(addon, cpu);
   tf.registerBackend(NATIVE_BACKEND, () => poolOutputs(cpuFactory() as unknown as CpuBackendLike) as unknown as tf.KernelBackend, 0);
+  setInterval(() => pool.trimIfIdle(POOL_IDLE_MS), POOL_IDLE_MS).unref();
   for (const [kernelName, fn] of cpuKernels) {
     tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: timed(kernelName, native[kernelName] ?? fn) as unknown as tf.KernelFunc });
   }
