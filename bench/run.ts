@@ -80,7 +80,8 @@ function baselinePython(): ReturnType<typeof findBaselinePython> {
   return (baseline ??= findBaselinePython());
 }
 
-function findBaselinePython(): { python: string; source: string; trainer: boolean; notes: string[] } | { error: string } {
+/** `slice`: whether it can run the exercise slice (transformers' Trainer needs accelerate; Debian's torch runs the plain loop). */
+function findBaselinePython(): { python: string; source: string; slice: boolean; notes: string[] } | { error: string } {
   const notes: string[] = [];
   const imports = (python: string, mods: string) => fs.existsSync(python) && spawnSync(python, ["-c", `import ${mods}`], { encoding: "utf8" }).status === 0;
   if (!flag("--debian-torch")) {
@@ -101,10 +102,10 @@ function findBaselinePython(): { python: string; source: string; trainer: boolea
       const pip = install("accelerate");
       if (pip.status !== 0) notes.push(`pip install accelerate failed (${`${pip.stderr ?? ""}`.trim().split("\n").pop()}): no transformers Trainer for the exercise slice`);
     }
-    if (imports(python, "torch, transformers")) return { python, source: `pip (venv ${venv})`, trainer: imports(python, "accelerate"), notes };
+    if (imports(python, "torch, transformers")) return { python, source: `pip (venv ${venv})`, slice: imports(python, "accelerate"), notes };
   }
   if (!imports(PYTHON, "torch")) return { error: `no PyTorch: pip install torch transformers failed and Debian's is missing (apt-get install python3-torch libopenblas0-pthread)` };
-  return { python: PYTHON, source: "Debian python3-torch", trainer: false, notes };
+  return { python: PYTHON, source: "Debian python3-torch", slice: true, notes };
 }
 
 /** The OpenBLAS kernels the TS native backend uses ("" without the addon). */
@@ -159,11 +160,11 @@ function tsSlice(backend: string): Json {
     ...(wasm ? ["--steps", "1", "--eval-rows", "32", "--micro-batch", "8", "--bare", "0"] : ["--steps", String(SLICE_STEPS), "--data-out", SLICE_DATA])]);
 }
 
-/** The same slice through transformers' own Trainer, and its own loop's bare step. */
+/** The same slice through transformers' own Trainer (on Debian's torch: the Trainer's work as a plain loop), and its own loop's bare step. */
 function torchSlice(): Json {
   const base = baselinePython();
   if ("error" in base) return base;
-  if (!base.trainer) return { error: "needs transformers' Trainer (pip's transformers and accelerate)" };
+  if (!base.slice) return { error: "transformers' Trainer needs accelerate (pip install accelerate in the bench's venv)" };
   if (!fs.existsSync(SLICE_DATA)) return { error: "no tokenized slice (the TS side failed)" };
   return runJson(base.python, [path.join("bench", "pytorch_trainer_slice.py"), "--data", SLICE_DATA, "--hub", HUB, "--steps", String(SLICE_STEPS), "--threads", "2"], baselineEnv());
 }
