@@ -3,6 +3,7 @@ import { Linear, Module, ModuleList } from "../../nn/index.js";
 import { Embeddings } from "../encoder/embeddings.js";
 import { EncoderOptions, EncoderOutput, runLayers } from "../encoder/encoder.js";
 import { EncoderLayer } from "../encoder/layer.js";
+import { RowLayout } from "../encoder/row-layout.js";
 import { PooledOutputClassifier } from "../encoder/classifiers.js";
 import { EncoderModel } from "../encoder/model.js";
 import { ModelInitOptions } from "../pretrained-model.js";
@@ -36,11 +37,11 @@ export class AlbertTransformer extends Module {
     this.albert_layer_groups = this.registerModule("albert_layer_groups", new ModuleList(groups));
   }
 
-  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D, options: EncoderOptions = {}): EncoderOutput {
+  forward(x: tf.Tensor3D, layout: RowLayout, options: EncoderOptions = {}): EncoderOutput {
     return tf.tidy(() => {
       const { num_hidden_layers: n, num_hidden_groups: groups } = this.config;
       const sequence = Array.from({ length: n }, (_, i) => [...this.albert_layer_groups.at(Math.floor(i / (n / groups))).albert_layers]).flat();
-      return runLayers(sequence, this.embedding_hidden_mapping_in.forward(x) as tf.Tensor3D, maskBias, options);
+      return runLayers(sequence, this.embedding_hidden_mapping_in.forward(x) as tf.Tensor3D, layout, options);
     });
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Module, ModuleList } from "../../nn/index.js";
 import { EncoderLayer, EncoderLayerConfig, EncoderLayerNames } from "./layer.js";
+import { RowLayout } from "./row-layout.js";
 
 export interface EncoderOptions {
   /** Also return the input and every layer's output (`hiddenStates`, layers + 1 of them). */
@@ -8,9 +9,11 @@ export interface EncoderOptions {
   /** Also return every layer's attention weights `[batch, heads, seq, seq]`. */
   outputAttentions?: boolean;
   /**
-   * The last layer computes only each sequence's first token, all a sequence classifier's head
-   * reads (14% of a DistilBERT's arithmetic at length 60 left out): `lastHiddenState` is then
-   * `[batch, 1, dim]`. Not with `outputHiddenStates` or `outputAttentions`.
+   * Compute only what each sequence's first token's output depends on, all a sequence classifier's
+   * head reads: the layers skip padded positions (see row-layout.ts) and the last layer computes
+   * the first token alone (for a DistilBERT at length 60, 14% of the arithmetic, more with
+   * padding). `lastHiddenState` is then `[batch, 1, dim]`. Not with `outputHiddenStates` or
+   * `outputAttentions`.
    */
   firstTokenOnly?: boolean;
 }
@@ -23,23 +26,23 @@ export type EncoderOutput = {
   attentions?: tf.Tensor4D[];
 };
 
-/** Apply `layers` in order (a layer may come more than once: ALBERT shares one). */
-export function runLayers(layers: Iterable<EncoderLayer>, x: tf.Tensor3D, maskBias: tf.Tensor4D, options: EncoderOptions = {}): EncoderOutput {
-  if (options.firstTokenOnly && (options.outputHiddenStates || options.outputAttentions)) {
-    throw new Error("firstTokenOnly leaves out the last layer's other tokens: it cannot be combined with outputHiddenStates or outputAttentions; leave one out.");
-  }
+/**
+ * Apply `layers` in order (a layer may come more than once: ALBERT shares one) to the padded batch
+ * `x`, on the rows of `layout` (see `rowLayout`).
+ */
+export function runLayers(layers: Iterable<EncoderLayer>, x: tf.Tensor3D, layout: RowLayout, options: EncoderOptions = {}): EncoderOutput {
   return tf.tidy(() => {
     const hiddenStates: tf.Tensor3D[] = [x];
     const attentions: tf.Tensor4D[] = [];
     const stack = [...layers];
-    let hidden = x;
+    let hidden: tf.Tensor = layout.rows(x);
     for (const [i, layer] of stack.entries()) {
-      const { output, weights } = layer.forward(hidden, maskBias, options.firstTokenOnly === true && i === stack.length - 1);
+      const { output, weights } = layer.forward(hidden, layout, options.firstTokenOnly === true && i === stack.length - 1);
       hidden = output;
-      hiddenStates.push(hidden);
+      hiddenStates.push(hidden as tf.Tensor3D);
       if (options.outputAttentions) attentions.push(weights);
     }
-    const out: EncoderOutput = { lastHiddenState: hidden };
+    const out: EncoderOutput = { lastHiddenState: hidden as tf.Tensor3D };
     if (options.outputHiddenStates) out.hiddenStates = hiddenStates;
     if (options.outputAttentions) out.attentions = attentions;
     return out;
@@ -55,7 +58,7 @@ export class Encoder extends Module {
     this.layer = this.registerModule("layer", new ModuleList(Array.from({ length: numLayers }, () => new EncoderLayer(layerConfig, names))));
   }
 
-  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D, options: EncoderOptions = {}): EncoderOutput {
-    return runLayers(this.layer, x, maskBias, options);
+  forward(x: tf.Tensor3D, layout: RowLayout, options: EncoderOptions = {}): EncoderOutput {
+    return runLayers(this.layer, x, layout, options);
   }
 }

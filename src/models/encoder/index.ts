@@ -1,4 +1,5 @@
-export { FLOAT32_MIN, attentionMaskBias, multiHeadSelfAttention, type AttentionProjections } from "./attention.js";
+export { FLOAT32_MIN, attentionMaskBias, attendHeads } from "./attention.js";
+export { packedRows, paddedRows, rowLayout, type RowLayout } from "./row-layout.js";
 export { Embeddings, sinusoidalPositionTable, type EmbeddingsConfig } from "./embeddings.js";
 export { EncoderLayer, type EncoderLayerConfig, type EncoderLayerNames } from "./layer.js";
 export { Encoder, runLayers, type EncoderOptions, type EncoderOutput } from "./encoder.js";

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Dropout, LayerNorm, Linear, Module, getActivation } from "../../nn/index.js";
-import { multiHeadSelfAttention } from "./attention.js";
+import { attendHeads } from "./attention.js";
+import { RowLayout } from "./row-layout.js";
 
 /** Where a family's checkpoint keeps each part of a layer, relative to the layer (e.g. BERT's `attention.self.query`). */
 export interface EncoderLayerNames {
@@ -67,18 +68,20 @@ export class EncoderLayer extends Module {
   }
 
   /**
-   * `firstTokenOnly`: compute only each sequence's first row of the output `[batch, 1, dim]` (its
-   * attention still reads every token): past the attention, rows are independent, so that row is
-   * the same as in the full output.
+   * `x`: rows as `layout` lays them out (the padded batch `[batch, seq, dim]`, or its tokens packed).
+   * `firstTokenOnly`: compute only each sequence's first token, `[batch, 1, dim]` (its attention
+   * still reads every token): past the attention, rows are independent, so that row is the same.
    */
-  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D, firstTokenOnly = false): { output: tf.Tensor3D; weights: tf.Tensor4D } {
+  forward(x: tf.Tensor, layout: RowLayout, firstTokenOnly = false): { output: tf.Tensor; weights: tf.Tensor4D } {
     return tf.tidy(() => {
-      const projections = { query: this.query, key: this.key, value: this.value, output: this.attentionOutput };
-      const rows = firstTokenOnly ? (tf.slice(x, [0, 0, 0], [-1, 1, -1]) as tf.Tensor3D) : x;
-      const { output: attended, weights } = multiHeadSelfAttention(x, maskBias, projections, this.layerConfig.numHeads, this.attentionDropout, rows);
+      const rows = firstTokenOnly ? layout.firstTokens(x) : x;
+      const q = this.query.forward(rows);
+      const [k, v] = [this.key.forward(x), this.value.forward(x)].map((t) => layout.toGrid(t));
+      const { context, weights } = attendHeads(firstTokenOnly ? (q as tf.Tensor3D) : layout.toGrid(q), k, v, layout.maskBias, this.layerConfig.numHeads, this.attentionDropout);
+      const attended = this.attentionOutput.forward(firstTokenOnly ? context : layout.fromGrid(context));
       const a = this.attentionLayerNorm.forward(tf.add(this.attentionOutputDropout.forward(attended), rows));
       const ffn = this.hiddenDropout.forward(this.output.forward(this.activation(this.intermediate.forward(a))));
-      return { output: this.outputLayerNorm.forward(tf.add(ffn, a)) as tf.Tensor3D, weights };
+      return { output: this.outputLayerNorm.forward(tf.add(ffn, a)), weights };
     });
   }
 }

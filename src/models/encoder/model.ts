@@ -3,9 +3,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { ModelInputs, batchTensors } from "../inputs.js";
 import { SequenceClassificationInputs, SequenceClassifierOutput, checkProblemType, sequenceClassificationLoss } from "../sequence-classification.js";
-import { attentionMaskBias } from "./attention.js";
 import { Embeddings } from "./embeddings.js";
 import { EncoderOptions, EncoderOutput } from "./encoder.js";
+import { RowLayout, rowLayout } from "./row-layout.js";
 import { EncoderModelConfig, EncoderPreTrainedModel } from "./pretrained.js";
 
 export type BaseModelOutput = EncoderOutput & {
@@ -15,7 +15,7 @@ export type BaseModelOutput = EncoderOutput & {
 
 /** What a family's layer stack does: hidden states in, hidden states out. */
 export interface EncoderStack {
-  forward(x: tf.Tensor3D, maskBias: tf.Tensor4D, options?: EncoderOptions): EncoderOutput;
+  forward(x: tf.Tensor3D, layout: RowLayout, options?: EncoderOptions): EncoderOutput;
 }
 
 /** A bare encoder: embeddings → (projection) → layers (→ pooler). */
@@ -42,7 +42,10 @@ export abstract class EncoderModel<C extends EncoderModelConfig = EncoderModelCo
   forward(inputs: ModelInputs, options: EncoderOptions = {}): BaseModelOutput {
     return tf.tidy(() => {
       const { ids, mask, tokenTypes } = batchTensors(inputs, this.config.vocab_size, this.embeddings.embeddingsConfig.typeVocabSize);
-      const out: BaseModelOutput = this.stack.forward(this.embed(ids, tokenTypes), attentionMaskBias(mask), options);
+      if (options.firstTokenOnly && (options.outputHiddenStates || options.outputAttentions)) {
+        throw new Error("firstTokenOnly leaves out every token but the first: it cannot be combined with outputHiddenStates or outputAttentions; leave one out.");
+      }
+      const out: BaseModelOutput = this.stack.forward(this.embed(ids, tokenTypes), rowLayout(mask, options.firstTokenOnly === true), options);
       const pooled = this.pool(out.lastHiddenState);
       if (pooled) out.poolerOutput = pooled;
       return out;
