@@ -4,7 +4,7 @@
 // Prints one JSON line on stdout.
 // On a GPU backend (webgpu) work is queued: each timed step ends with a read, which waits for it.
 //   tsx bench/model-step.ts --backend native|wasm|cpu|webgpu --config config.json [--batch 16 --seq 60]
-//     [--train-steps 3 --infer-steps 5 --warmup 1 --micro-batch 16 --extra-seq 30 --profile]
+//     [--train-steps 3 --infer-steps 5 --warmup 1 --micro-batch 16 --profile]
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, backendInfo } from "../src/backend.js";
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       labels: tf.tensor1d(labels.slice(a, b), "int32"),
     }));
   };
-  let inputs = makeInputs(seq);
+  const inputs = makeInputs(seq);
 
   // A read of one value waits for all queued GPU work (no cost on the CPU backends).
   const lastParam = params[params.length - 1][1];
@@ -162,13 +162,6 @@ async function main(): Promise<void> {
     tf.dispose([a, b]);
   }
 
-  // Step time at a shorter sequence length (dynamic padding's projection: time = a + b * length).
-  const extraSeq = Number(argValue("--extra-seq", "0"));
-  let extra: { seq: number; train_step_s: number } | undefined;
-  if (extraSeq > 0) {
-    inputs = makeInputs(extraSeq);
-    extra = { seq: extraSeq, train_step_s: Math.min(...(await times(trainStep, Math.max(1, trainSteps - 1)))) };
-  }
   process.stdout.write(JSON.stringify({
     backend,
     description,
@@ -186,7 +179,6 @@ async function main(): Promise<void> {
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     train_gflop_per_sample: trainGflopPerSample(model, config as unknown as Record<string, unknown>, seq),
     ...(sgemmGflops ? { sgemm_gflops: sgemmGflops } : {}),
-    ...(extra ? { extra } : {}),
     ...(profile ? { train_profile: trainProfile.slice(0, 25), infer_profile: inferProfile.slice(0, 15) } : {}),
   }) + "\n");
 }

@@ -12,8 +12,8 @@
 // - the exercise as the learner runs it, for a slice: our Trainer and transformers' Trainer on the
 //   real tweets with the notebook's settings (evaluation, checkpoints), beside their bare steps;
 //   the time of an epoch and of the whole exercise per backend;
-// - ratios TS/PyTorch, and the projected wall time of the exercise (5 epochs) with padding to 60,
-//   dynamic padding, and dynamic padding with groupByLength.
+// - ratios TS/PyTorch, and how long the training tweets are (on the CPU backends the model leaves
+//   their padding out: dynamic padding and groupByLength change little there).
 //
 // - the same training step and inference for bert-base-uncased- and roberta-base-shaped models,
 //   one round each beside PyTorch (--models to choose, --models "" for none).
@@ -44,7 +44,7 @@ const PYTHON = "/usr/bin/python3";
 const FIXTURE = path.join(SHARED, "fixtures", "distilbert-tiny");
 // Both sides clip gradients at 1.0 (transformers' Trainer default, and ours).
 const MAX_GRAD_NORM = 1.0;
-const BATCH = 16, SEQ = 60, EPOCHS = 5, EVAL_BATCH = 8;
+const BATCH = 16, SEQ = 60, EPOCHS = 5;
 const quick = flag("--quick");
 
 function tokenizeBench(): Json {
@@ -57,7 +57,7 @@ function backendBench(backend: string, config = CONFIG): Json {
     "--train-steps", steps[0], "--infer-steps", steps[1]];
   // The wasm heap (4 GiB) holds a step only in micro-batches of 8 (gradients summed: same work).
   if (backend === "wasm") args.push("--micro-batch", "8");
-  if (backend === "native" && config === CONFIG) args.push("--extra-seq", "30", "--sgemm-peak");
+  if (backend === "native" && config === CONFIG) args.push("--sgemm-peak");
   if (flag("--profile")) args.push("--profile");
   return runJson(TSX, args);
 }
@@ -212,8 +212,6 @@ function best(runs: Json[]): Json {
   out.train_samples_per_s = out.batch / out.train_step_s;
   out.infer_samples_per_s = out.batch / out.infer_batch_s;
   out.peak_rss_mb = Math.max(...ok.map((r) => r.peak_rss_mb));
-  const extras = ok.filter((r) => r.extra);
-  if (extras.length) out.extra = { seq: extras[0].extra.seq, train_step_s: Math.min(...extras.map((r) => r.extra.train_step_s)) };
   if (ok.some((r) => r.sgemm_gflops)) out.sgemm_gflops = Math.max(...ok.map((r) => r.sgemm_gflops ?? 0));
   if (ok.every((r) => r.optimizer_s !== undefined)) out.optimizer_s = Math.min(...ok.map((r) => r.optimizer_s));
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -221,49 +219,6 @@ function best(runs: Json[]): Json {
   out.infer_batch_median_s = med(ok.flatMap((r) => r.infer_times));
   out.train_median_samples_per_s = out.batch / out.train_step_median_s;
   return out;
-}
-
-/** Batches' padded lengths for one epoch: "max" (all 60), "dynamic" (longest in batch, shuffled), "grouped" (groupByLength). */
-function paddedLengths(lengths: number[], mode: "max" | "dynamic" | "grouped", batch: number, seed: number): number[] {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const order = lengths.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  if (mode === "grouped") {
-    // As transformers' LengthGroupedSampler: megabatches of 50 batches, each sorted by length.
-    const mega = 50 * batch;
-    for (let i = 0; i < order.length; i += mega) {
-      const part = order.slice(i, i + mega).sort((a, b) => lengths[b] - lengths[a]);
-      order.splice(i, part.length, ...part);
-    }
-  }
-  const out: number[] = [];
-  for (let i = 0; i < order.length; i += batch) {
-    const rows = order.slice(i, i + batch);
-    out.push(mode === "max" ? SEQ : Math.max(...rows.map((r) => lengths[r])));
-  }
-  return out;
-}
-
-/** Projected seconds of the exercise: EPOCHS epochs of training steps plus an evaluation per epoch. */
-function projectExercise(m: Json, tok: Json, mode: "max" | "dynamic" | "grouped"): number | undefined {
-  if (!tok.lengths) return undefined;
-  // Training step time as a + b * length: a, the clipping norm and optimizer update (the same at
-  // any length), b from the step at 60; the step measured at a shorter length checks the model (printed).
-  const a = Math.min(m.optimizer_s ?? 0, m.train_step_s);
-  const b = (m.train_step_s - Math.min(m.optimizer_s ?? 0, m.train_step_s)) / SEQ;
-  // Inference: proportional to tokens (a batch of 16 at 60 measured).
-  const perToken = m.infer_batch_s / (BATCH * SEQ);
-  let total = 0;
-  for (let e = 0; e < EPOCHS; e++) {
-    for (const len of paddedLengths(tok.lengths, mode, BATCH, 1 + e)) total += (a + b * len);
-    const evalLens = paddedLengths(tok.validation_lengths, mode === "max" ? "max" : "dynamic", EVAL_BATCH, 99);
-    total += evalLens.reduce((t, len) => t + perToken * EVAL_BATCH * len, 0);
-  }
-  return total;
 }
 
 const fmt = (x: unknown, d = 2) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -275,7 +230,7 @@ function main(): void {
   console.log(`tweet-transformers bench — ${results.date}\n${results.machine}\n`);
 
   const tok = tokenizeBench();
-  results.tokenize = { ...tok, lengths: undefined, validation_lengths: undefined };
+  results.tokenize = { ...tok, lengths: undefined };
   console.log(tok.error ? `tokenization: ${tok.error}` : `tokenization of the ${tok.texts} training tweets (maxLength 60, padding): ${fmt(tok.tokenize_s, 3)} s (target < 0.5 s)`);
 
   const wanted = argValue("--backends", "native,wasm").split(",").filter(Boolean);
@@ -344,21 +299,10 @@ function main(): void {
     }
     for (const [b, o] of ok) if (b !== name) console.log(`ratio TS(${b})/PyTorch: training ${fmt(o.train_samples_per_s / torch.train_samples_per_s)}x, inference ${fmt(o.infer_samples_per_s / torch.infer_samples_per_s)}x`);
   }
-  if (fastest && !tok.error) {
-    const [name, r] = fastest;
-    const p = { max: projectExercise(r, tok, "max"), dynamic: projectExercise(r, tok, "dynamic"), grouped: projectExercise(r, tok, "grouped") };
-    results.exercise = { backend: name, ...p };
+  if (!tok.error) {
     const mean = tok.lengths.reduce((a: number, b: number) => a + b, 0) / tok.lengths.length;
-    console.log(`\nthe exercise (${EPOCHS} epochs, batch ${BATCH}, eval per epoch; ` +
-      `tweets average ${fmt(mean, 1)} tokens), projected on ${name}:`);
-    console.log(`  padding to 60 (the notebook's default): ${hms(p.max)}`);
-    console.log(`  dynamic padding:                        ${hms(p.dynamic)}`);
-    console.log(`  dynamic padding + groupByLength:        ${hms(p.grouped)}`);
-    if (r.extra) {
-      const predicted = r.optimizer_s + ((r.train_step_s - r.optimizer_s) * r.extra.seq) / SEQ;
-      console.log(`  (model: step = ${fmt(r.optimizer_s)} s optimizer + the rest in proportion to length; ` +
-        `at length ${r.extra.seq} it predicts ${fmt(predicted)} s, measured ${fmt(r.extra.train_step_s)} s)`);
-    }
+    console.log(`\nthe training tweets average ${fmt(mean, 1)} tokens of the ${SEQ} they are padded to: on the CPU backends the model leaves the padding out ` +
+      `(src/models/encoder/row-layout.ts), so the exercise slice's steps run on those tokens, and dynamic padding or groupByLength change little there`);
   }
   if (flag("--profile") && runs.native?.train_profile) {
     console.log("\nnative backend, one training step, time per kernel (ms):");
