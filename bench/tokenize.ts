@@ -1,7 +1,7 @@
 // Tokenization figures for `npm run bench`: the exercise's training split (tweet_eval/emotion,
 // 3,257 tweets) through distilbert-base-uncased's tokenizer, as the notebook calls it
 // (maxLength 60, padding "max_length", truncation), and each tweet's token count (truncated to
-// 60) for the padding projections. Prints one JSON line.
+// 60). Prints one JSON line.
 //   tsx bench/tokenize.ts --hub ../shared/hub [--repeats 5]
 import * as path from "node:path";
 import { loadDataset } from "../src/datasets/index.js";

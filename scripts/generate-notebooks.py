@@ -46,25 +46,6 @@ def epoch_cell(run, lang):
     if run["micro_batch"] < 16: text += " (2 × 8)"
     return text
 
-def padding_shares():
-    """The full exercise's time with dynamic padding, and with groupByLength, as shares of padding to 60 (the bench's projection from the tweets' lengths)."""
-    projected = bench_results()["exercise"]
-    return projected["backend"], {key: projected[key] / projected["max"] for key in ("max", "dynamic", "grouped")}
-
-def padding_table(lang):
-    backend, shares = padding_shares()
-    full = train_s(load_estimates()[backend], MODES["full"]["epochs"], EMOTION["train"], EMOTION["validation"], 60)
-    d = lambda key: duration(full * shares[key], lang)
-    if lang == "es":
-        return (f"| relleno | el ejercicio completo con `{backend}` |\n| --- | ---: |\n"
-                f"| hasta 60 tokens (`padding: \"max_length\"`, el del ejercicio) | {d('max')} |\n"
-                f"| dinámico (cada lote hasta su tweet más largo) | {d('dynamic')} |\n"
-                f"| dinámico + `groupByLength: true` | {d('grouped')} |")
-    return (f"| padding | the full exercise on `{backend}` |\n| --- | ---: |\n"
-            f"| to 60 tokens (`padding: \"max_length\"`, the exercise's) | {d('max')} |\n"
-            f"| dynamic (each batch to its longest tweet) | {d('dynamic')} |\n"
-            f"| dynamic + `groupByLength: true` | {d('grouped')} |")
-
 def model_table(lang):
     with open(EPOCHS_JSON, encoding="utf-8") as f: measured = json.load(f)
     head = ("| modelo | `revision` | parámetros | una época con `native` | con `wasm` | |\n| --- | --- | ---: | ---: | ---: | --- |" if lang == "es"
@@ -82,15 +63,15 @@ def model_table(lang):
     when = "; ".join(f"`{b}` {run['date'][:10]}, {word} {number(min(loads[b]), lang, 0)}–{number(max(loads[b]), lang, 0)}" for b, run in measured["backends"].items())
     busy = max(max(l) for l in loads.values()) > 4
     if lang == "es":
-        note = (f"*Una época: los 355 tweets de entrenamiento en 23 pasos de 16 tweets de 60 tokens, evaluar los 40 de validación y guardar un checkpoint. "
+        note = (f"*Una época: los 355 tweets de entrenamiento en 23 pasos de 16 tweets rellenados a 60 tokens, evaluar los 40 de validación y guardar un checkpoint. "
                 f"Medido con `npx tsx bench/epoch-estimates.ts` en una CPU de 2 núcleos compartida ({when}{'; con tanta carga los tiempos salen varias veces más largos que en un ordenador libre' if busy else ''}): "
-                f"cada modelo con la forma de su `config.json` y pesos al azar (el tiempo no depende de los pesos) y pasos reales del `Trainer`; "
-                f"— = no medido; (2 × 8) = el paso de 16 tweets no cupo en los 4 GiB de `wasm` y se hizo en 2 lotes de 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, el mismo cálculo). Con `RAPIDO = true` los tweets son de 48 tokens: algo menos. Ejecútalo en tu ordenador para ver sus tiempos.*")
+                f"cada modelo con la forma de su `config.json` y pesos al azar (el tiempo no depende de los pesos), tweets con las longitudes de los de `stance_climate` y pasos reales del `Trainer`; "
+                f"— = no medido; (2 × 8) = el paso de 16 tweets no cupo en los 4 GiB de `wasm` y se hizo en 2 lotes de 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, el mismo cálculo). El modelo se salta el relleno, así que con `RAPIDO = true` (48 tokens) tarda casi lo mismo. Ejecútalo en tu ordenador para ver sus tiempos.*")
     else:
-        note = (f"*One epoch: the 355 training tweets in 23 steps of 16 tweets of 60 tokens, evaluating the 40 validation tweets and saving a checkpoint. "
+        note = (f"*One epoch: the 355 training tweets in 23 steps of 16 tweets padded to 60 tokens, evaluating the 40 validation tweets and saving a checkpoint. "
                 f"Measured with `npx tsx bench/epoch-estimates.ts` on a shared 2-core CPU ({when}{'; under such a load times come out several times longer than on an idle computer' if busy else ''}): "
-                f"each model with its `config.json`'s shape and random weights (time does not depend on the weights) and real `Trainer` steps; "
-                f"— = not measured; (2 × 8) = the step of 16 tweets did not fit `wasm`'s 4 GiB and ran as 2 batches of 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, the same computation). With `QUICK = true` tweets are 48 tokens: somewhat less. Run it on your computer to see its times.*")
+                f"each model with its `config.json`'s shape and random weights (time does not depend on the weights), tweets as long as `stance_climate`'s and real `Trainer` steps; "
+                f"— = not measured; (2 × 8) = the step of 16 tweets did not fit `wasm`'s 4 GiB and ran as 2 batches of 8 (`perDeviceTrainBatchSize: 8, gradientAccumulationSteps: 2`, the same computation). The model skips the padding, so with `QUICK = true` (48 tokens) it takes about the same. Run it on your computer to see its times.*")
     return head + "\n" + "\n".join(rows) + "\n\n" + note
 
 # The quick-mode table's times, from the bench's exercise slice (the real Trainer on the real tweets,
@@ -107,31 +88,31 @@ def bench_results():
 
 @functools.cache
 def load_estimates():
-    """Per backend: the Trainer's step at length 60, its length-independent share (clipping and AdamW), evaluation per tweet, a save, the end of train()."""
+    """Per backend: the Trainer's step, evaluation per tweet, a save, the end of train()."""
     bench = bench_results()
     out = {}
     for backend, run in bench["slice"].items():
-        step = bench["backends"].get(backend, {})
-        if backend == "pytorch" or "error" in run or "optimizer_s" not in step: continue
-        out[backend] = {"step": run["trainer_step_s"], "fixed": step["optimizer_s"] / step["train_step_s"], "eval_row": run["eval_s"] / run["eval_rows"],
-                        "save": run["save_s"], "end": run["end_s"], "micro_batch": run["micro_batch"], "date": bench["date"], "load": bench["machine"].split("load ")[1].split(",")[0].split()[0]}
+        if backend == "pytorch" or "error" in run: continue
+        out[backend] = {"step": run["trainer_step_s"], "eval_row": run["eval_s"] / run["eval_rows"], "save": run["save_s"], "end": run["end_s"],
+                        "micro_batch": run["micro_batch"], "date": bench["date"], "load": bench["machine"].split("load ")[1].split(",")[0].split()[0]}
     return out
 
-def train_s(e, epochs, rows, validation, length):
+# On the CPU backends the model leaves the padding out (src/models/encoder/row-layout.ts): time follows
+# the tweets' own lengths, whatever they are padded or truncated to (48 tokens cut few tweets).
+def train_s(e, epochs, rows, validation):
     """A Trainer run with the notebooks' arguments: steps of 16, an evaluation and a checkpoint each epoch, the best model reloaded."""
-    step = e["step"] * (e["fixed"] + (1 - e["fixed"]) * length / 60)
-    return epochs * (math.ceil(rows / 16) * step + e["eval_row"] * validation * length / 60 + e["save"]) + e["end"]
+    return epochs * (math.ceil(rows / 16) * e["step"] + e["eval_row"] * validation + e["save"]) + e["end"]
 
 def notebook_s(e, mode):
     """Seconds up to section 10 (emotion: training, evaluate and predict on test) and for the exercises (stance_climate; exercise 4's
     distilroberta-base costs what DistilBERT does, bench/epoch-estimates.json, and its check scores both models on test; "Train faster"
     trains 3 times more, padded to 60, dynamic, and with groupByLength)."""
     m = MODES[mode]
-    infer = lambda rows, length: e["eval_row"] * rows * length / 60
-    upto10 = train_s(e, m["epochs"], m["train"], EMOTION["validation"], m["max_length"]) + 2 * infer(m["test"], m["max_length"])
-    faster = sum(share * (train_s(e, m["epochs"], STANCE["train"], STANCE["validation"], 60) + infer(STANCE["test"], 60)) for share in padding_shares()[1].values())
-    exercises = (train_s(e, 5, STANCE["train"], STANCE["validation"], 60) + infer(STANCE["test"], 60)
-                 + train_s(e, m["epochs"] + 1, STANCE["train"], STANCE["validation"], m["max_length"]) + infer(STANCE["test"], m["max_length"]) + infer(STANCE["test"], 60)
+    infer = lambda rows: e["eval_row"] * rows
+    upto10 = train_s(e, m["epochs"], m["train"], EMOTION["validation"]) + 2 * infer(m["test"])
+    faster = 3 * (train_s(e, m["epochs"], STANCE["train"], STANCE["validation"]) + infer(STANCE["test"]))
+    exercises = (train_s(e, 5, STANCE["train"], STANCE["validation"]) + infer(STANCE["test"])
+                 + train_s(e, m["epochs"] + 1, STANCE["train"], STANCE["validation"]) + 2 * infer(STANCE["test"])
                  + faster)
     return upto10, exercises
 
@@ -148,7 +129,7 @@ def full_duration(lang):
 
 def stance_duration(lang):
     e = load_estimates()["native"]
-    return duration(train_s(e, 5, STANCE["train"], STANCE["validation"], 60), lang)
+    return duration(train_s(e, 5, STANCE["train"], STANCE["validation"]), lang)
 
 def estimates_note(lang):
     est = load_estimates()
@@ -157,11 +138,11 @@ def estimates_note(lang):
     if lang == "es":
         wasm = f" y ≈ {per(w, 'step')} s con `wasm`{' (en 2 lotes de 8: sus 4 GiB no dan para 16)' if w['micro_batch'] < 16 else ''}" if w else ""
         return (f"*Medido con `npm run bench` ({n['date'][:10]}, carga {number(float(n['load']), lang)}) en una CPU de 2 núcleos: el `Trainer` de verdad con los tweets de verdad y un DistilBERT de tamaño real, "
-                f"lotes de 16 tweets de 60 tokens. Un paso de entrenamiento tarda ≈ {per(n, 'step')} s con `native`{wasm}; evaluar 16 tweets, ≈ {per(n, 'eval_row')} s; guardar un checkpoint (modelo y optimizador), ≈ {per(n, 'save')} s. "
+                f"lotes de 16 tweets rellenados a 60 tokens (el modelo solo calcula sus tokens de verdad, unos 25 de media). Un paso de entrenamiento tarda ≈ {per(n, 'step')} s con `native`{wasm}; evaluar 16 tweets, ≈ {per(n, 'eval_row')} s; guardar un checkpoint (modelo y optimizador), ≈ {per(n, 'save')} s. "
                 f"Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*")
     wasm = f" and ≈ {per(w, 'step')} s on `wasm`{' (as 2 batches of 8: its 4 GiB do not hold 16)' if w['micro_batch'] < 16 else ''}" if w else ""
     return (f"*Measured with `npm run bench` ({n['date'][:10]}, load {number(float(n['load']), lang)}) on a 2-core CPU: the real `Trainer` on the real tweets with a full-size DistilBERT, "
-            f"batches of 16 tweets of 60 tokens. A training step takes ≈ {per(n, 'step')} s on `native`{wasm}; evaluating 16 tweets ≈ {per(n, 'eval_row')} s; saving a checkpoint (model and optimizer) ≈ {per(n, 'save')} s. "
+            f"batches of 16 tweets padded to 60 tokens (the model computes only their real tokens, about 25 on average). A training step takes ≈ {per(n, 'step')} s on `native`{wasm}; evaluating 16 tweets ≈ {per(n, 'eval_row')} s; saving a checkpoint (model and optimizer) ≈ {per(n, 'save')} s. "
             f"With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*")
 
 EXAMPLES = '''[
@@ -986,27 +967,23 @@ await check.improvement(improvedTrainer, climateTrainer, climateTokenized, impro
 md('''
 ### Entrenar más rápido: relleno dinámico y `groupByLength`
 
-Hasta ahora cada tweet se rellena hasta 60 tokens (`padding: "max_length"`), como en el ejercicio original. Pero un tweet de `emotion` tiene de media unos 25 tokens: más de la mitad del cálculo se hace sobre `[PAD]`. Dos opciones, las mismas que en Python, se ahorran ese trabajo:
+Hasta ahora cada tweet se rellena hasta 60 tokens (`padding: "max_length"`), como en el ejercicio original. Un tweet de `emotion` tiene de media unos 25 tokens, así que más de la mitad de cada lote es `[PAD]`. En Python, `transformers` calcula también ese relleno, y hay dos opciones para ahorrárselo, que esta librería tiene igual:
 
 - **Relleno dinámico**: tokeniza solo con `truncation: true` (sin `padding`) y pasa al `Trainer` `dataCollator: new DataCollatorWithPadding({ tokenizer: tokenizer })`, que rellena cada lote solo hasta su tweet más largo. Es **el mismo cálculo**: la `attention_mask` hace que el modelo no mire el relleno, así que los *logits* y la pérdida salen iguales salvo el redondeo de `float32` (las pruebas de esta librería lo comprueban). Solo cambia el *dropout* al entrenar: sortea sus máscaras sobre la forma del lote, así que la exactitud puede variar un poco, como con otra semilla.
 - **`groupByLength: true`** en `TrainingArguments` (con relleno dinámico): cada lote junta tweets de longitud parecida, así que casi no queda relleno. El orden sigue siendo aleatorio (y el mismo con la misma semilla), pero cambia qué tweets comparten lote, así que la exactitud puede moverse un poco, a mejor o a peor.
 
-Lo que tarda el ejercicio completo (`RAPIDO = false`: 5 épocas de `emotion`) con cada relleno, calculado con `npm run bench` en una CPU de 2 núcleos:
-
-''' + padding_table("es") + '''
+En la CPU (`native`, `wasm`) esta librería ya se salta el relleno por su cuenta: la `attention_mask` dice qué posiciones son relleno, ningún token las mira, así que el modelo calcula solo los tokens de verdad (con el mismo resultado). Por eso aquí las tres formas tardan casi lo mismo. Donde sí ahorran tiempo es en la GPU (`webgpu`), que calcula cada lote entero con su relleno, y en Python.
 
 El efecto en la exactitud no lo hemos medido (hace falta el DistilBERT preentrenado): mídelo tú. La celda siguiente entrena tres veces DistilBERT en `stance_climate` con los mismos ajustes, cambiando solo el relleno, y enseña el tiempo de entrenamiento (`train_runtime`) y la exactitud en `test` de cada vez.
 ''', '''
 ### Train faster: dynamic padding and `groupByLength`
 
-So far every tweet is padded to 60 tokens (`padding: "max_length"`), as in the original exercise. But an `emotion` tweet is about 25 tokens long on average: more than half of the computation is spent on `[PAD]`. Two options, the same as in Python, save that work:
+So far every tweet is padded to 60 tokens (`padding: "max_length"`), as in the original exercise. An `emotion` tweet is about 25 tokens long on average, so more than half of each batch is `[PAD]`. In Python, `transformers` computes that padding too, and two options save that work; this library has them as well:
 
 - **Dynamic padding**: tokenize with `truncation: true` only (no `padding`) and pass the `Trainer` `dataCollator: new DataCollatorWithPadding({ tokenizer: tokenizer })`, which pads each batch only to its longest tweet. It is **the same computation**: the `attention_mask` keeps the model from looking at the padding, so the logits and the loss come out the same up to `float32` rounding (this library's tests check it). Only dropout changes in training: it draws its masks over the batch's shape, so the accuracy may vary a little, as with another seed.
 - **`groupByLength: true`** in `TrainingArguments` (with dynamic padding): each batch gathers tweets of similar length, so hardly any padding is left. The order is still random (and the same for the same seed), but which tweets share a batch changes, so the accuracy may move a little, up or down.
 
-How long the full exercise (`QUICK = false`: 5 epochs of `emotion`) takes with each padding, worked out with `npm run bench` on a 2-core CPU:
-
-''' + padding_table("en") + '''
+On the CPU (`native`, `wasm`) this library already skips the padding by itself: the `attention_mask` says which positions are padding, no token looks at them, so the model computes only the real tokens (with the same result). That is why here the three ways take about the same time. Where they do save time is on the GPU (`webgpu`), which computes each whole batch with its padding, and in Python.
 
 Its effect on accuracy we have not measured (it needs the pretrained DistilBERT): measure it yourself. The next cell trains DistilBERT on `stance_climate` three times with the same settings, changing only the padding, and shows each run's training time (`train_runtime`) and `test` accuracy.
 '''),
