@@ -137,8 +137,10 @@ function pytorchBench(config = CONFIG): Json {
   if (r.error) return r;
   if (r.blas === "reference") notes.push("PyTorch runs on the reference BLAS (slow): apt-get install libopenblas0-pthread");
   // A pip wheel bundles MKL and oneDNN: OpenBLAS (and OPENBLAS_CORETYPE) play no part in it.
-  // (The mapped libraries can show numpy's own OpenBLAS beside torch's MKL: torch's build says.)
-  const openblas = r.build?.blas_info ? /^open/.test(r.build.blas_info) : r.blas === "openblas";
+  // (The mapped libraries can show numpy's own OpenBLAS beside torch's MKL: torch's build says,
+  // unless it says "generic", Debian's: libblas.so.3, which the mapped libraries name.)
+  const info = r.build?.blas_info;
+  const openblas = info && info !== "generic" ? /^open/.test(info) : r.blas === "openblas";
   const kernels = openblas
     ? `OpenBLAS ${env.OPENBLAS_CORETYPE ? `OPENBLAS_CORETYPE=${env.OPENBLAS_CORETYPE}` : `unset (picks ${openblasCore(base.python, env) || "?"})`}`
     : `${r.build?.blas_info ?? r.blas} bundled in the wheel${r.build?.mkldnn ? " + oneDNN" : ""} (OPENBLAS_CORETYPE does not apply)`;
@@ -361,7 +363,7 @@ function otherModels(wanted: string[], row: (name: string, r: Json) => void): Js
     const ts = best([backendBench(backend, OTHER_MODELS[name])]);
     out[name] = { pytorch: torch, [backend]: ts };
     console.log(`\n${name} shape (random weights, ${fmt((ts.params ?? torch.params) / 1e6, 1)}M parameters), batch ${BATCH}, sequence ${SEQ}, one round`);
-    row(`PyTorch ${torch.torch ?? ""} (${torch.blas ?? "?"} ${torch.openblas_core ?? ""}, ${torch.threads ?? "?"} threads)`, torch);
+    row(`PyTorch ${torch.torch ?? ""} (${torch.threads ?? "?"} threads)`, torch);
     row(`TS ${ts.description ?? backend}`, ts);
     if (!ts.error && !torch.error) {
       if (ts.params !== torch.params) console.log(`  note: ${ts.params} parameters in TS, ${torch.params} in PyTorch`);
