@@ -39,7 +39,7 @@ export function runLayers(layers: Iterable<EncoderLayer>, x: tf.Tensor3D, layout
     for (const [i, layer] of stack.entries()) {
       const { output, weights } = layer.forward(hidden, layout, options.firstTokenOnly === true && i === stack.length - 1);
       hidden = output;
-      hiddenStates.push(hidden as tf.Tensor3D);
+      if (options.outputHiddenStates) hiddenStates.push(hidden as tf.Tensor3D); // padded rows: packing is off then
       if (options.outputAttentions) attentions.push(weights);
     }
     const out: EncoderOutput = { lastHiddenState: hidden as tf.Tensor3D };

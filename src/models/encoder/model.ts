@@ -76,7 +76,8 @@ export abstract class EncoderForSequenceClassification<C extends EncoderModelCon
   /**
    * Synchronous; usable inside tf.tidy and tf.variableGrads. The caller owns the returned tensors.
    * The head reads only the first token, so unless hidden states or attentions are asked for, the
-   * last layer computes no other (the same logits for less work).
+   * body computes only what that token depends on (`firstTokenOnly`: no padding, the last layer's
+   * first token): the same logits for less work.
    */
   forward(inputs: SequenceClassificationInputs, options: Omit<EncoderOptions, "firstTokenOnly"> = {}): SequenceClassifierOutput {
     return tf.tidy(() => {
