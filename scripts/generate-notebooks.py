@@ -136,11 +136,11 @@ def estimates_note(lang):
     n, w = est["native"], est.get("wasm")
     per = lambda e, key: number(e[key] * (16 if key == "eval_row" else 1), lang)
     if lang == "es":
-        wasm = f" y ≈ {per(w, 'step')} s con `wasm`{' (en 2 lotes de 8: sus 4 GiB no dan para 16)' if w['micro_batch'] < 16 else ''}" if w else ""
+        wasm = f" y ≈ {per(w, 'step')} s con `wasm`{' (medido en 2 lotes de 8, como hace `npm run bench`)' if w['micro_batch'] < 16 else ''}" if w else ""
         return (f"*Medido con `npm run bench` ({n['date'][:10]}, carga {number(float(n['load']), lang)}) en una CPU de 2 núcleos: el `Trainer` de verdad con los tweets de verdad y un DistilBERT de tamaño real, "
                 f"lotes de 16 tweets rellenados a 60 tokens (el modelo solo calcula sus tokens de verdad, unos 25 de media). Un paso de entrenamiento tarda ≈ {per(n, 'step')} s con `native`{wasm}; evaluar 16 tweets, ≈ {per(n, 'eval_row')} s; guardar un checkpoint (modelo y optimizador), ≈ {per(n, 'save')} s. "
                 f"Con `tensorflow` en GPU son minutos. `npm run bench` mide tu ordenador.*")
-    wasm = f" and ≈ {per(w, 'step')} s on `wasm`{' (as 2 batches of 8: its 4 GiB do not hold 16)' if w['micro_batch'] < 16 else ''}" if w else ""
+    wasm = f" and ≈ {per(w, 'step')} s on `wasm`{' (measured as 2 batches of 8, as `npm run bench` runs it)' if w['micro_batch'] < 16 else ''}" if w else ""
     return (f"*Measured with `npm run bench` ({n['date'][:10]}, load {number(float(n['load']), lang)}) on a 2-core CPU: the real `Trainer` on the real tweets with a full-size DistilBERT, "
             f"batches of 16 tweets padded to 60 tokens (the model computes only their real tokens, about 25 on average). A training step takes ≈ {per(n, 'step')} s on `native`{wasm}; evaluating 16 tweets ≈ {per(n, 'eval_row')} s; saving a checkpoint (model and optimizer) ≈ {per(n, 'save')} s. "
             f"With `tensorflow` on a GPU it takes minutes. `npm run bench` measures your computer.*")
