@@ -47,15 +47,18 @@ export const MODELS: Array<{ id: string; config: Json }> = [
 const HUB = path.join(process.env.TT_SHARED_DIR ?? path.resolve(__dirname, "..", "..", "shared"), "hub");
 
 /**
- * Token counts of stance_climate's first `n` tweets of `split`, from distilbert-base-uncased's
- * tokenizer truncating to SEQ (the only tokenizer on the local hub; the others' counts are close).
+ * Token counts of stance_climate's first `rows[split]` tweets of each split, from
+ * distilbert-base-uncased's tokenizer truncating to SEQ (the only tokenizer on the local hub; the
+ * others' counts are close).
  */
-async function stanceLengths(split: "train" | "validation", n: number): Promise<number[]> {
-  const file = path.join(HUB, "datasets", "cardiffnlp", "tweet_eval", "stance_climate", `${split}-00000-of-00001.parquet`);
-  const rows = await loadDataset("parquet", { dataFiles: { [split]: file }, split });
+async function stanceLengths(rows: { train: number; validation: number }): Promise<{ train: number[]; validation: number[] }> {
   const tokenizer = await AutoTokenizer.fromPretrained(path.join(HUB, "distilbert", "distilbert-base-uncased"));
-  const texts = (rows.column("text") as string[]).slice(0, n);
-  return (tokenizer(texts, { maxLength: SEQ, truncation: true }) as unknown as { input_ids: number[][] }).input_ids.map((ids) => ids.length);
+  const lengths = async (split: "train" | "validation") => {
+    const file = path.join(HUB, "datasets", "cardiffnlp", "tweet_eval", "stance_climate", `${split}-00000-of-00001.parquet`);
+    const texts = ((await loadDataset("parquet", { dataFiles: { [split]: file }, split })).column("text") as string[]).slice(0, rows[split]);
+    return (tokenizer(texts, { maxLength: SEQ, truncation: true }) as unknown as { input_ids: number[][] }).input_ids.map((ids) => ids.length);
+  };
+  return { train: await lengths("train"), validation: await lengths("validation") };
 }
 
 /** Tweets of random token ids with the given lengths, padded to SEQ as the notebook does, labels 0..2. */
@@ -84,6 +87,7 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
   if (backend === "wasm" && params * 16 > WASM_HEAP_BYTES) {
     return { id, backend, params, skipped: `${(params * 16 / 2 ** 30).toFixed(1)} GiB of weights, gradients and AdamW moments do not fit in wasm's 4 GiB heap` };
   }
+  const lengths = await stanceLengths({ train: (1 + steps) * BATCH, validation: EVAL_ROWS });
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "tt-epoch-"));
   const stepTimes: number[] = [];
   const stepCpuTimes: number[] = [];
@@ -97,7 +101,7 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
         outputDir, maxSteps: 1 + steps, perDeviceTrainBatchSize: microBatch, gradientAccumulationSteps: BATCH / microBatch,
         perDeviceEvalBatchSize: BATCH, evalStrategy: "no", saveStrategy: "steps", saveSteps: 1 + steps, loggingStrategy: "no", disableTqdm: true,
       }),
-      trainDataset: randomTweets(await stanceLengths("train", (1 + steps) * BATCH), spec.config.vocab_size, padId, 1),
+      trainDataset: randomTweets(lengths.train, spec.config.vocab_size, padId, 1),
       callbacks: [{
         onStepBegin: () => void ((t = performance.now()), (cpu = process.cpuUsage())),
         onStepEnd: () => {
@@ -110,7 +114,7 @@ async function measureOne(id: string, backend: string, steps: number, microBatch
     });
     await trainer.train();
     t = performance.now();
-    await trainer.evaluate(randomTweets(await stanceLengths("validation", EVAL_ROWS), spec.config.vocab_size, padId, 2));
+    await trainer.evaluate(randomTweets(lengths.validation, spec.config.vocab_size, padId, 2));
     const evalS = (performance.now() - t) / 1000;
     // Batches differ in length (the model leaves their padding out on the CPU backends): the mean of
     // the timed steps, but the first of them while the process's array pool still fills (native).

@@ -80,7 +80,7 @@ ESTIMATES_JSON = os.path.join(ROOT, "bench", "exercise-estimates.json")
 # Rows of tweet_eval's splits (its dataset card) and the notebooks' two settings.
 EMOTION = {"train": 3257, "validation": 374, "test": 1421}
 STANCE = {"train": 355, "validation": 40, "test": 169}
-MODES = {"quick": {"epochs": 2, "train": 640, "test": 400, "max_length": 48}, "full": {"epochs": 5, "train": 3257, "test": 1421, "max_length": 60}}
+MODES = {"quick": {"epochs": 2, "train": 640, "test": 400}, "full": {"epochs": 5, "train": 3257, "test": 1421}}
 
 @functools.cache
 def bench_results():
@@ -347,9 +347,9 @@ code('''
 for (const id of encoding.input_ids) console.log(id, "→", tokenizer.decode([id]));
 '''),
 md('''
-Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48. (Al final, «Entrenar más rápido» rellena cada lote solo hasta su tweet más largo: menos cálculo, sin cambiar lo que calcula el modelo.)
+Ahora tokenizamos todo el conjunto de datos con `map` y `{ batched: true }` (por lotes, más rápido). Todas las secuencias deben tener la misma longitud para formar tensores: con `padding: "max_length"` se rellenan con `[PAD]` (0) hasta `maxLength` tokens y con `truncation: true` se cortan las más largas. El ejercicio original usa `maxLength: 60`; el modo rápido, 48. (Al final, «Entrenar más rápido» rellena cada lote solo hasta su tweet más largo: menos cálculo en una GPU y en Python, sin cambiar lo que calcula el modelo; en la CPU esta librería ya se salta el relleno.)
 ''', '''
-Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48. (At the end, "Train faster" pads each batch only to its longest tweet instead: less computation, without changing what the model computes.)
+Now we tokenize the whole dataset with `map` and `{ batched: true }` (in batches, faster). All sequences must have the same length to make tensors: `padding: "max_length"` fills them with `[PAD]` (0) up to `maxLength` tokens and `truncation: true` cuts the longer ones. The original exercise uses `maxLength: 60`; quick mode, 48. (At the end, "Train faster" pads each batch only to its longest tweet instead: less computation on a GPU and in Python, without changing what the model computes; on the CPU this library already skips the padding.)
 '''),
 code('''
 const tokenizado = dataset.map(

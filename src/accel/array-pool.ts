@@ -1,7 +1,7 @@
 // Recycled Float32Arrays for the native backend's kernel outputs. A fresh array costs its pages
 // from the kernel (zero-filled, page faults) and later a garbage collection: a DistilBERT training
 // step (batch 16, length 60) writes 1.9 GB of kernel outputs, and when only part of them came back
-// from the pool, fresh arrays took ~17% of the step. Shapes change from batch to batch (dynamic
+// from the pool, fresh arrays and the collections after them took ~14% of the step. Shapes change from batch to batch (dynamic
 // padding, packed tokens), so arrays come in size classes: a request is served by a buffer of its
 // class (at most 12.5% larger) through a view of the length asked for. The pool holds up to
 // `maxBytes`; when over, the buffers given back longest ago go first.
